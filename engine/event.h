@@ -1,0 +1,101 @@
+/* event.h: what the engine hands to the sensor.
+ *
+ * An event is borrowed for the duration of the callback: the sensor serializes it before
+ * returning and keeps no pointer into it. Flow-related events carry a kn_flow_info, the part of
+ * a flow the outside world may read; packet-triggered events also carry the packet. */
+#ifndef KANSHI_ENGINE_EVENT_H
+#define KANSHI_ENGINE_EVENT_H
+
+#include <stdint.h>
+
+#include "anomaly.h"
+#include "packet.h"
+
+typedef enum kn_flow_state {
+    KN_FLOW_NEW = 0,
+    KN_FLOW_ESTABLISHED,
+    KN_FLOW_CLOSED,
+} kn_flow_state_t;
+
+/* Observer's view of a TCP session (RFC 9293 3.3.2 names, as Suricata logs them). */
+typedef enum kn_tcp_state {
+    KN_TCP_NONE = 0,
+    KN_TCP_SYN_SENT,
+    KN_TCP_SYN_RECV,
+    KN_TCP_ESTABLISHED,
+    KN_TCP_FIN_WAIT1,
+    KN_TCP_FIN_WAIT2,
+    KN_TCP_TIME_WAIT,
+    KN_TCP_LAST_ACK,
+    KN_TCP_CLOSE_WAIT,
+    KN_TCP_CLOSING,
+    KN_TCP_CLOSED,
+    KN_TCP_STATE_MAX
+} kn_tcp_state_t;
+
+typedef enum kn_flow_end {
+    KN_END_NONE = 0,
+    KN_END_TIMEOUT,  /* idle past its timeout */
+    KN_END_FORCED,   /* evicted to make room (memcap) */
+    KN_END_SHUTDOWN, /* still active when the sensor stopped */
+    KN_END_REUSE,    /* a new TCP connection took over the ports of a closed one */
+} kn_flow_end_t;
+
+#define KN_TOSERVER 0
+#define KN_TOCLIENT 1
+
+/* The outer layer of a tunnelled flow, as its first packet carried it. */
+typedef struct kn_tunnel_info {
+    uint8_t kind;  /* kn_tunnel_kind_t */
+    uint8_t depth; /* 1 for the first tunnel layer */
+    uint8_t ip_v;
+    uint8_t proto;
+    kn_addr_t src, dst;
+    uint16_t sport, dport;
+} kn_tunnel_info_t;
+
+typedef struct kn_flow_info {
+    uint64_t flow_id; /* below 2^51 */
+    kn_time_t start, last;
+    /* oriented client -> server */
+    kn_addr_t src, dst;
+    uint16_t sp, dp;
+    uint8_t ip_v;
+    uint8_t proto;
+    uint8_t vlan_n;
+    uint16_t vlan[KN_MAX_VLAN];
+    uint16_t iface;
+    uint64_t pkts[2];  /* KN_TOSERVER, KN_TOCLIENT */
+    uint64_t bytes[2];
+    uint8_t state;     /* kn_flow_state_t */
+    uint8_t end;       /* kn_flow_end_t, set when the flow ends */
+    uint8_t tcp_session; /* 1 when the stream tracker follows this flow */
+    uint8_t tcp_state; /* kn_tcp_state_t */
+    uint8_t tcp_flags[2];
+    uint8_t icmp_seen[2];
+    uint8_t icmp_type[2], icmp_code[2];
+    uint8_t alerted;
+    uint8_t has_tunnel;
+    kn_tunnel_info_t tunnel;
+    char community_id[32]; /* "1:" + base64(sha1), NUL-terminated; "" when disabled */
+} kn_flow_info_t;
+
+typedef enum kn_event_type {
+    KN_EV_FLOW = 0, /* a flow ended */
+    KN_EV_ANOMALY,  /* a decode anomaly on one packet */
+    KN_EV_MAX
+} kn_event_type_t;
+
+typedef struct kn_event {
+    kn_event_type_t type;
+    kn_time_t ts;
+    const kn_flow_info_t *flow; /* borrowed; NULL when the event has no flow */
+    const kn_packet_t *pkt;     /* borrowed; NULL unless a packet triggered the event */
+    union {
+        struct {
+            kn_anomaly_t id;
+        } anomaly;
+    } u;
+} kn_event_t;
+
+#endif

@@ -1,0 +1,52 @@
+/* flow.h: the flow table (engine only). */
+#ifndef KANSHI_ENGINE_FLOW_H
+#define KANSHI_ENGINE_FLOW_H
+
+#include <stdint.h>
+
+#include "counters.h"
+#include "event.h"
+#include "kanshi.h"
+#include "packet.h"
+#include "stream.h"
+
+typedef struct kn_flow {
+    struct kn_flow *hnext;       /* hash chain */
+    struct kn_flow *prev, *next; /* timeout list, least recently seen first */
+    uint64_t hash;
+    uint8_t list;  /* which timeout list holds it */
+    uint8_t depth; /* tunnel depth, part of the key */
+    kn_flow_info_t info;
+    kn_stream_t tcp;
+} kn_flow_t;
+
+/* Called when a flow ends, before its record is reused; the flow is borrowed. */
+typedef void (*kn_flow_end_fn)(void *ctx, kn_flow_t *f);
+
+typedef struct kn_flow_table kn_flow_table_t;
+
+/* Returns a table (caller frees with kn_flow_table_free), or NULL. cfg and ctr are borrowed. */
+kn_flow_table_t *kn_flow_table_new(const kn_engine_config_t *cfg, kn_counters_t *ctr,
+                                   kn_flow_end_fn end, void *ctx);
+
+/* Frees every record without reporting them; call kn_flow_flush() first to report. */
+void kn_flow_table_free(kn_flow_table_t *ft);
+
+/* Finds or creates the flow of p and sets *dir (KN_TOSERVER/KN_TOCLIENT). A flow that timed
+ * out, or whose TCP ports are reused by a new connection, is ended first. Returns NULL only when
+ * no record can be had (allocation failure). */
+kn_flow_t *kn_flow_get(kn_flow_table_t *ft, const kn_packet_t *p, int *dir);
+
+/* Counts p in f, advances its TCP and flow state and its place in the timeout lists. */
+void kn_flow_update(kn_flow_table_t *ft, kn_flow_t *f, const kn_packet_t *p, int dir);
+
+/* Ends the flows idle past their timeout at packet time now. */
+void kn_flow_expire(kn_flow_table_t *ft, kn_time_t now);
+
+/* Ends every flow with reason "shutdown". */
+void kn_flow_flush(kn_flow_table_t *ft);
+
+/* Flow records the memcap allows. */
+uint64_t kn_flow_capacity(const kn_flow_table_t *ft);
+
+#endif

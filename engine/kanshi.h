@@ -1,0 +1,112 @@
+/* kanshi.h: the engine's public API, the only header the sensor includes from engine/.
+ *
+ * The engine is a library with no I/O, no globals, no exit and no printing. The sensor feeds
+ * it packets (borrowed for one call) in capture order and receives events through one callback.
+ * All time is packet time: kn_engine_tick() lets a live sensor advance the clock while idle, and
+ * kn_engine_flush() ends every flow at shutdown. One engine serves one worker thread. */
+#ifndef KANSHI_ENGINE_KANSHI_H
+#define KANSHI_ENGINE_KANSHI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "counters.h"
+#include "event.h"
+#include "packet.h"
+
+#define KN_OK 0
+#define KN_ERR -1
+#define KN_AGAIN -2
+#define KN_DECLINED -5
+
+#define KN_VERSION "0.3.0"
+
+/* Flow timeout classes (suricata.yaml flow-timeouts: default, tcp, udp, icmp). */
+typedef enum kn_flow_class {
+    KN_FC_DEFAULT = 0,
+    KN_FC_TCP,
+    KN_FC_UDP,
+    KN_FC_ICMP,
+    KN_FC_MAX
+} kn_flow_class_t;
+
+typedef struct kn_timeouts {
+    uint32_t new_, established, closed; /* seconds */
+    uint32_t emerg_new, emerg_established, emerg_closed;
+} kn_timeouts_t;
+
+typedef enum kn_csum_mode {
+    KN_CSUM_NONE = 0, /* bad checksums are counted, packets are processed anyway */
+    KN_CSUM_ALL,      /* bad checksums are counted and such packets skip stream/app layers */
+} kn_csum_mode_t;
+
+/* Which copy of overlapping fragment bytes wins (docs/operations.md, "Defragmentation"). */
+typedef enum kn_defrag_policy {
+    KN_DEFRAG_BSD = 0, /* the fragment that starts lower wins; on a tie, the first one */
+    KN_DEFRAG_LINUX,   /* the fragment that starts lower wins; on a tie, the last one */
+    KN_DEFRAG_FIRST,   /* bytes already held always win */
+    KN_DEFRAG_LAST,    /* the newest bytes always win */
+} kn_defrag_policy_t;
+
+typedef struct kn_engine_config {
+    kn_timeouts_t timeouts[KN_FC_MAX];
+    uint64_t flow_memcap;      /* bytes for flow records */
+    uint32_t flow_hash_size;   /* buckets; rounded up to a power of two */
+    uint32_t flow_prealloc;    /* flows allocated at start */
+    uint32_t emergency_recovery; /* percent of the cap free again that ends emergency mode */
+    uint64_t defrag_memcap;    /* bytes of fragment data held */
+    uint32_t defrag_timeout;   /* seconds a fragment train may wait */
+    uint32_t defrag_max_frags; /* fragments held at once */
+    uint32_t defrag_trackers;  /* fragment trains followed at once */
+    uint8_t defrag_policy;     /* kn_defrag_policy_t */
+    uint8_t csum_mode;         /* kn_csum_mode_t */
+    uint8_t vlan_tracking;     /* 1: VLAN ids are part of the flow key */
+    uint8_t community_id;      /* 1: compute Community ID v1 */
+    uint16_t community_id_seed;
+    uint16_t vxlan_port, geneve_port, teredo_port, gtpu_port; /* 0 disables that decoder */
+    uint8_t midstream;         /* 1: pick up TCP sessions without a handshake */
+    uint32_t simulate_flow_memcap_at; /* QA: act as if the flow memcap were hit from packet N on */
+} kn_engine_config_t;
+
+typedef struct kn_engine kn_engine_t;
+
+/* Called for each event; the event and everything it points to are borrowed. */
+typedef void (*kn_event_cb)(const kn_event_t *ev, void *user);
+
+typedef struct kn_pkthdr {
+    kn_time_t ts;
+    uint32_t caplen;
+    uint32_t wirelen;
+    int linktype;
+    uint16_t iface;
+    uint64_t pcap_cnt;
+} kn_pkthdr_t;
+
+/* Fills cfg with Suricata's defaults (suricata.yaml as shipped). */
+void kn_engine_config_defaults(kn_engine_config_t *cfg);
+
+/* Returns a new engine (caller frees with kn_engine_free), or NULL when memory runs out or the
+ * configuration is inconsistent. cfg is copied. */
+kn_engine_t *kn_engine_new(const kn_engine_config_t *cfg, kn_event_cb cb, void *user);
+void kn_engine_free(kn_engine_t *e);
+
+/* Processes one captured frame; data is borrowed for the call. Returns KN_OK, or KN_DECLINED
+ * when the frame could not be decoded (it is still counted). */
+int kn_engine_packet(kn_engine_t *e, const kn_pkthdr_t *h, const uint8_t *data);
+
+/* Advances packet time to now (never backwards) and ends the flows that timed out. */
+void kn_engine_tick(kn_engine_t *e, kn_time_t now);
+
+/* Ends every flow (reason "shutdown") and drops pending fragments. */
+void kn_engine_flush(kn_engine_t *e);
+
+/* Borrowed view of the counters, valid until the next engine call. */
+const kn_counters_t *kn_engine_counters(kn_engine_t *e);
+
+/* The engine's current packet time (the latest seen), 0 before the first packet. */
+kn_time_t kn_engine_now(const kn_engine_t *e);
+
+/* Name of a tunnel kind ("vxlan"), or "none". */
+const char *kn_tunnel_name(int kind);
+
+#endif

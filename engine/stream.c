@@ -1,0 +1,171 @@
+/* stream.c: the TCP session state machine seen from a mirror port (RFC 9293 3.3.2).
+ *
+ * States are named as Suricata logs them, from the server's side: a FIN from the client puts
+ * the session in CLOSE_WAIT, a FIN from the server in FIN_WAIT1. Without a handshake no
+ * session is started unless midstream pickup is on, as in Suricata, so flows that began
+ * before the capture keep tcp.state out of their flow record. Sequence numbers are compared
+ * modulo 2^32 (RFC 9293 3.4). */
+#include "stream.h"
+
+#define SEQ_GEQ(a, b) ((int32_t)((a) - (b)) >= 0)
+
+static void set_state(kn_flow_info_t *fi, kn_tcp_state_t st)
+{
+    fi->tcp_state = (uint8_t)st;
+    switch (st) {
+    case KN_TCP_ESTABLISHED:
+    case KN_TCP_FIN_WAIT1:
+    case KN_TCP_FIN_WAIT2:
+    case KN_TCP_CLOSING:
+    case KN_TCP_CLOSE_WAIT:
+        fi->state = KN_FLOW_ESTABLISHED;
+        break;
+    case KN_TCP_LAST_ACK:
+    case KN_TCP_TIME_WAIT:
+    case KN_TCP_CLOSED:
+        fi->state = KN_FLOW_CLOSED;
+        break;
+    default:
+        break;
+    }
+}
+
+/* Sequence space a segment occupies: payload, plus one each for SYN and FIN. */
+static uint32_t seg_len(const kn_packet_t *p)
+{
+    return p->payload_wirelen + ((p->tcp_flags & KN_TH_SYN) ? 1 : 0) +
+           ((p->tcp_flags & KN_TH_FIN) ? 1 : 0);
+}
+
+static void note_segment(kn_stream_t *s, const kn_packet_t *p, int dir)
+{
+    kn_stream_dir_t *d = &s->d[dir];
+    uint32_t end = p->tcp_seq + seg_len(p);
+
+    if (SEQ_GEQ(end, d->next_seq) || !d->next_seq)
+        d->next_seq = end;
+    if ((p->tcp_flags & KN_TH_FIN) && !d->fin) {
+        d->fin = 1;
+        d->fin_seq = p->tcp_seq + p->payload_wirelen + ((p->tcp_flags & KN_TH_SYN) ? 1 : 0);
+    }
+    if ((p->tcp_flags & KN_TH_ACK) && s->d[!dir].fin && SEQ_GEQ(p->tcp_ack, s->d[!dir].fin_seq + 1))
+        s->d[!dir].fin_acked = 1;
+}
+
+static void start_session(kn_stream_t *s, kn_flow_info_t *fi, const kn_packet_t *p, int dir,
+                          kn_tcp_state_t st, kn_counters_t *ctr)
+{
+    s->d[dir].isn = p->tcp_seq;
+    s->d[dir].syn = (p->tcp_flags & KN_TH_SYN) != 0;
+    fi->tcp_session = 1;
+    ctr->c[KN_CTR_TCP_SESSIONS]++;
+    set_state(fi, st);
+}
+
+static void handshake(kn_stream_t *s, kn_flow_info_t *fi, const kn_packet_t *p, int dir,
+                      kn_counters_t *ctr)
+{
+    uint8_t f = p->tcp_flags;
+    int syn_dir = s->d[KN_TOSERVER].syn ? KN_TOSERVER : KN_TOCLIENT;
+
+    if (fi->tcp_state == KN_TCP_SYN_SENT && dir != syn_dir && (f & KN_TH_SYN)) {
+        /* SYN/ACK, or a bare SYN back (simultaneous open, split handshake) */
+        if (!(f & KN_TH_ACK) || p->tcp_ack == s->d[syn_dir].isn + 1) {
+            s->d[dir].isn = p->tcp_seq;
+            s->d[dir].syn = 1;
+            if (f & KN_TH_ACK)
+                ctr->c[KN_CTR_TCP_SYNACK]++;
+            set_state(fi, KN_TCP_SYN_RECV);
+        }
+    } else if (fi->tcp_state == KN_TCP_SYN_RECV && (f & KN_TH_ACK) && !(f & KN_TH_SYN)) {
+        if (dir == syn_dir || !s->d[syn_dir].syn)
+            set_state(fi, KN_TCP_ESTABLISHED);
+    }
+}
+
+/* Closing sequence; the state names follow Suricata (see the top of this file). */
+static void closing(kn_stream_t *s, kn_flow_info_t *fi, const kn_packet_t *p, int dir)
+{
+    int fin = (p->tcp_flags & KN_TH_FIN) != 0;
+    const kn_stream_dir_t *cli = &s->d[KN_TOSERVER], *srv = &s->d[KN_TOCLIENT];
+
+    switch (fi->tcp_state) {
+    case KN_TCP_ESTABLISHED:
+        if (fin)
+            set_state(fi, dir == KN_TOSERVER ? KN_TCP_CLOSE_WAIT : KN_TCP_FIN_WAIT1);
+        break;
+    case KN_TCP_FIN_WAIT1: /* server closed first */
+        if (dir == KN_TOSERVER && fin)
+            set_state(fi, srv->fin_acked ? KN_TCP_TIME_WAIT : KN_TCP_CLOSING);
+        else if (dir == KN_TOSERVER && srv->fin_acked)
+            set_state(fi, KN_TCP_FIN_WAIT2);
+        break;
+    case KN_TCP_FIN_WAIT2:
+        if (dir == KN_TOSERVER && fin)
+            set_state(fi, KN_TCP_TIME_WAIT);
+        break;
+    case KN_TCP_CLOSING:
+        if (srv->fin_acked && cli->fin_acked)
+            set_state(fi, KN_TCP_TIME_WAIT);
+        break;
+    case KN_TCP_TIME_WAIT:
+        if (dir == KN_TOCLIENT && cli->fin_acked)
+            set_state(fi, KN_TCP_CLOSED);
+        break;
+    case KN_TCP_CLOSE_WAIT: /* client closed first */
+        if (dir == KN_TOCLIENT && fin)
+            set_state(fi, KN_TCP_LAST_ACK);
+        break;
+    case KN_TCP_LAST_ACK:
+        if (dir == KN_TOSERVER && srv->fin_acked)
+            set_state(fi, KN_TCP_CLOSED);
+        break;
+    default:
+        break;
+    }
+}
+
+void kn_stream_packet(kn_stream_t *s, kn_flow_info_t *fi, const kn_packet_t *p, int dir,
+                      int midstream, kn_counters_t *ctr)
+{
+    uint8_t f = p->tcp_flags;
+
+    if ((f & (KN_TH_SYN | KN_TH_ACK)) == KN_TH_SYN)
+        ctr->c[KN_CTR_TCP_SYN]++;
+    if (!fi->tcp_session) {
+        if ((f & (KN_TH_SYN | KN_TH_ACK | KN_TH_RST)) == KN_TH_SYN)
+            start_session(s, fi, p, dir, KN_TCP_SYN_SENT, ctr);
+        else if (midstream && !(f & KN_TH_RST)) {
+            ctr->c[KN_CTR_TCP_MIDSTREAM]++;
+            start_session(s, fi, p, dir, (f & KN_TH_SYN) ? KN_TCP_SYN_RECV : KN_TCP_ESTABLISHED,
+                          ctr);
+        } else {
+            return;
+        }
+    }
+    if (f & KN_TH_RST) {
+        ctr->c[KN_CTR_TCP_RST]++;
+        set_state(fi, KN_TCP_CLOSED);
+        return;
+    }
+    note_segment(s, p, dir);
+    if (fi->tcp_state < KN_TCP_ESTABLISHED)
+        handshake(s, fi, p, dir, ctr);
+    else
+        closing(s, fi, p, dir);
+}
+
+int kn_stream_is_reuse(const kn_stream_t *s, const kn_flow_info_t *fi, const kn_packet_t *p,
+                       int dir)
+{
+    if ((p->tcp_flags & (KN_TH_SYN | KN_TH_ACK | KN_TH_RST)) != KN_TH_SYN || !fi->tcp_session)
+        return 0;
+    switch (fi->tcp_state) {
+    case KN_TCP_LAST_ACK:
+    case KN_TCP_TIME_WAIT:
+    case KN_TCP_CLOSED:
+        return !s->d[dir].syn || p->tcp_seq != s->d[dir].isn;
+    default:
+        return 0;
+    }
+}

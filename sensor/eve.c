@@ -1,0 +1,602 @@
+/* eve.c: engine events -> eve JSON lines in Suricata's schema, through json-c.
+ *
+ * A flow record is the hot path (one per flow), so it is not built object by object: a
+ * template tree is built once per record shape (protocol class, VLAN count, tunnel, ICMP reply,
+ * TCP flags seen ...) and kept, and each record only sets the values of its leaves before
+ * json-c serializes the tree. Rarer events (anomalies, stats) are built fresh. Everything
+ * Suricata's schema does not define goes in a top-level `kanshi` object. */
+#include "eve.h"
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+
+#define FLOW_SHAPES 1024
+#define TCP_SHAPES 512
+#define SER_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
+#define NEW_KEY (JSON_C_OBJECT_ADD_KEY_IS_NEW | JSON_C_OBJECT_KEY_IS_CONSTANT)
+
+enum { CLS_PORTS = 0, CLS_ICMP = 1, CLS_OTHER = 2 };
+
+typedef struct tcp_tpl {
+    json_object *obj, *flags, *flags_ts, *flags_tc, *state;
+} tcp_tpl_t;
+
+typedef struct flow_tpl {
+    json_object *root;
+    json_object *ts, *flow_id, *iface, *vlan[KN_MAX_VLAN];
+    json_object *src_ip, *src_port, *dest_ip, *dest_port, *proto;
+    json_object *icmp_type, *icmp_code, *r_icmp_type, *r_icmp_code;
+    json_object *t_src, *t_dst, *t_sport, *t_dport, *t_proto, *t_depth;
+    json_object *pkts_ts, *pkts_tc, *bytes_ts, *bytes_tc, *start, *end, *age, *state, *reason,
+        *alerted;
+    json_object *cid;
+} flow_tpl_t;
+
+struct kn_eve {
+    const kn_config_t *cfg;
+    kn_output_t *out;
+    int live;
+    char *const *ifaces;
+    size_t n_ifaces;
+    flow_tpl_t *flow_tpl[FLOW_SHAPES];
+    tcp_tpl_t *tcp_tpl[TCP_SHAPES];
+    uint64_t written[KN_EV_MAX];
+    uint64_t stats_written;
+    time_t ts_sec; /* the second whose date text is cached in ts_prefix */
+    char ts_prefix[24];
+};
+
+static const char *const flow_states[] = {"new", "established", "closed"};
+static const char *const end_reasons[] = {"", "timeout", "forced", "shutdown", "tcp_reuse"};
+static const char *const tcp_states[KN_TCP_STATE_MAX] = {
+    "none", "syn_sent", "syn_recv", "established", "fin_wait1", "fin_wait2",
+    "time_wait", "last_ack", "close_wait", "closing", "closed"};
+
+void kn_eve_timestamp(kn_time_t t, char *buf)
+{
+    /* a damaged capture can carry any time: keep it within years 0000..9999 */
+    static const kn_time_t max = 253402300799LL * KN_USEC + 999999;
+    time_t sec;
+    long usec;
+    struct tm tm;
+
+    if (t < 0)
+        t = 0;
+    if (t > max)
+        t = max;
+    sec = (time_t)(t / KN_USEC);
+    usec = (long)(t % KN_USEC);
+    if (!gmtime_r(&sec, &tm) || strftime(buf, 24, "%Y-%m-%dT%H:%M:%S", &tm) != 19) {
+        snprintf(buf, 40, "1970-01-01T00:00:00.000000+0000");
+        return;
+    }
+    snprintf(buf + 19, 21, ".%06ld+0000", usec);
+}
+
+/* Same text as kn_eve_timestamp, with the date part cached per second. */
+static const char *timestamp(kn_eve_t *e, kn_time_t t, char *buf)
+{
+    time_t sec = (time_t)(t / KN_USEC);
+
+    if (t < 0 || sec != e->ts_sec || !e->ts_prefix[0]) {
+        kn_eve_timestamp(t, buf);
+        memcpy(e->ts_prefix, buf, 20); /* "YYYY-MM-DDTHH:MM:SS." */
+        e->ts_prefix[20] = '\0';
+        e->ts_sec = t < 0 ? -1 : sec;
+        return buf;
+    }
+    memcpy(buf, e->ts_prefix, 20);
+    snprintf(buf + 20, 12, "%06ld+0000", (long)(t % KN_USEC));
+    return buf;
+}
+
+void kn_eve_addr(uint8_t ip_v, const kn_addr_t *a, char *buf)
+{
+    static const char hex[] = "0123456789abcdef";
+    int i, n = 0;
+
+    if (ip_v == 4) {
+        snprintf(buf, 40, "%u.%u.%u.%u", a->b[0], a->b[1], a->b[2], a->b[3]);
+        return;
+    }
+    for (i = 0; i < 16; i += 2) {
+        if (i)
+            buf[n++] = ':';
+        buf[n++] = hex[a->b[i] >> 4];
+        buf[n++] = hex[a->b[i] & 15];
+        buf[n++] = hex[a->b[i + 1] >> 4];
+        buf[n++] = hex[a->b[i + 1] & 15];
+    }
+    buf[n] = '\0';
+}
+
+/* Protocol names as Suricata writes them (its known_proto table); others as a number. */
+static const char *proto_name(uint8_t proto, char *buf)
+{
+    switch (proto) {
+    case 1: return "ICMP";
+    case 2: return "IGMP";
+    case 4: return "IPIP";
+    case 6: return "TCP";
+    case 17: return "UDP";
+    case 41: return "IPv6";
+    case 47: return "GRE";
+    case 50: return "ESP";
+    case 51: return "AH";
+    case 58: return "IPv6-ICMP";
+    case 89: return "OSPF";
+    case 103: return "PIM";
+    case 112: return "VRRP";
+    case 132: return "SCTP";
+    default:
+        snprintf(buf, 8, "%u", proto);
+        return buf;
+    }
+}
+
+static json_object *add_str(json_object *o, const char *k)
+{
+    json_object *v = json_object_new_string("");
+    json_object_object_add_ex(o, k, v, NEW_KEY);
+    return v;
+}
+
+static json_object *add_int(json_object *o, const char *k)
+{
+    json_object *v = json_object_new_int64(0);
+    json_object_object_add_ex(o, k, v, NEW_KEY);
+    return v;
+}
+
+static void add_const(json_object *o, const char *k, const char *s)
+{
+    json_object_object_add_ex(o, k, json_object_new_string(s), NEW_KEY);
+}
+
+static tcp_tpl_t *tcp_template(kn_eve_t *e, unsigned shape)
+{
+    static const struct { uint8_t bit; const char *name; } bools[] = {
+        {KN_TH_SYN, "syn"}, {KN_TH_FIN, "fin"}, {KN_TH_RST, "rst"}, {KN_TH_PSH, "psh"},
+        {KN_TH_ACK, "ack"}, {KN_TH_URG, "urg"}, {KN_TH_ECE, "ecn"}, {KN_TH_CWR, "cwr"}};
+    tcp_tpl_t *t = e->tcp_tpl[shape];
+    size_t i;
+
+    if (t)
+        return t;
+    if (!(t = calloc(1, sizeof(*t))))
+        return NULL;
+    t->obj = json_object_new_object();
+    t->flags = add_str(t->obj, "tcp_flags");
+    t->flags_ts = add_str(t->obj, "tcp_flags_ts");
+    t->flags_tc = add_str(t->obj, "tcp_flags_tc");
+    for (i = 0; i < sizeof(bools) / sizeof(bools[0]); i++)
+        if (shape & bools[i].bit)
+            json_object_object_add_ex(t->obj, bools[i].name, json_object_new_boolean(1), NEW_KEY);
+    if (shape & 0x100)
+        t->state = add_str(t->obj, "state");
+    e->tcp_tpl[shape] = t;
+    return t;
+}
+
+static unsigned flow_shape(const kn_eve_t *e, const kn_flow_info_t *fi)
+{
+    unsigned cls = (fi->proto == 6 || fi->proto == 17 || fi->proto == 132) ? CLS_PORTS
+                   : (fi->proto == 1 || fi->proto == 58)                   ? CLS_ICMP
+                                                                           : CLS_OTHER;
+    unsigned tun = !fi->has_tunnel ? 0 : (fi->tunnel.sport || fi->tunnel.dport) ? 2 : 1;
+
+    return cls | (unsigned)fi->vlan_n << 2 | tun << 4 | (unsigned)(e->live != 0) << 6 |
+           (unsigned)(cls == CLS_ICMP && fi->icmp_seen[KN_TOCLIENT]) << 7 |
+           (unsigned)(fi->proto == 6) << 8 | (unsigned)(fi->community_id[0] != 0) << 9;
+}
+
+static void build_flow_head(flow_tpl_t *t, unsigned shape)
+{
+    unsigned cls = shape & 3, nvlan = (shape >> 2) & 3, tun = (shape >> 4) & 3, i;
+    json_object *r = t->root, *tn, *va;
+
+    t->ts = add_str(r, "timestamp");
+    t->flow_id = add_int(r, "flow_id");
+    if (shape & 0x40)
+        t->iface = add_str(r, "in_iface");
+    add_const(r, "event_type", "flow");
+    if (nvlan) {
+        va = json_object_new_array();
+        for (i = 0; i < nvlan; i++) {
+            t->vlan[i] = json_object_new_int64(0);
+            json_object_array_add(va, t->vlan[i]);
+        }
+        json_object_object_add_ex(r, "vlan", va, NEW_KEY);
+    }
+    t->src_ip = add_str(r, "src_ip");
+    if (cls == CLS_PORTS)
+        t->src_port = add_int(r, "src_port");
+    t->dest_ip = add_str(r, "dest_ip");
+    if (cls == CLS_PORTS)
+        t->dest_port = add_int(r, "dest_port");
+    t->proto = add_str(r, "proto");
+    if (cls == CLS_ICMP) {
+        t->icmp_type = add_int(r, "icmp_type");
+        t->icmp_code = add_int(r, "icmp_code");
+        if (shape & 0x80) {
+            t->r_icmp_type = add_int(r, "response_icmp_type");
+            t->r_icmp_code = add_int(r, "response_icmp_code");
+        }
+    }
+    if (tun) {
+        tn = json_object_new_object();
+        t->t_src = add_str(tn, "src_ip");
+        t->t_dst = add_str(tn, "dest_ip");
+        if (tun == 2) {
+            t->t_sport = add_int(tn, "src_port");
+            t->t_dport = add_int(tn, "dest_port");
+        }
+        t->t_proto = add_str(tn, "proto");
+        t->t_depth = add_int(tn, "depth");
+        json_object_object_add_ex(r, "tunnel", tn, NEW_KEY);
+    }
+}
+
+static flow_tpl_t *flow_template(kn_eve_t *e, unsigned shape)
+{
+    flow_tpl_t *t = e->flow_tpl[shape];
+    json_object *f;
+
+    if (t)
+        return t;
+    if (!(t = calloc(1, sizeof(*t))))
+        return NULL;
+    t->root = json_object_new_object();
+    build_flow_head(t, shape);
+    f = json_object_new_object();
+    t->pkts_ts = add_int(f, "pkts_toserver");
+    t->pkts_tc = add_int(f, "pkts_toclient");
+    t->bytes_ts = add_int(f, "bytes_toserver");
+    t->bytes_tc = add_int(f, "bytes_toclient");
+    t->start = add_str(f, "start");
+    t->end = add_str(f, "end");
+    t->age = add_int(f, "age");
+    t->state = add_str(f, "state");
+    t->reason = add_str(f, "reason");
+    t->alerted = json_object_new_boolean(0);
+    json_object_object_add_ex(f, "alerted", t->alerted, NEW_KEY);
+    json_object_object_add_ex(t->root, "flow", f, NEW_KEY);
+    if (shape & 0x200)
+        t->cid = add_str(t->root, "community_id");
+    if (shape & 0x100) /* placeholder, replaced in place by a tcp template per record */
+        json_object_object_add_ex(t->root, "tcp", json_object_new_object(), NEW_KEY);
+    e->flow_tpl[shape] = t;
+    return t;
+}
+
+static void set_hex2(json_object *o, uint8_t v)
+{
+    static const char hex[] = "0123456789abcdef";
+    char b[3] = {hex[v >> 4], hex[v & 15], 0};
+    json_object_set_string(o, b);
+}
+
+static void fill_tcp(kn_eve_t *e, flow_tpl_t *t, const kn_flow_info_t *fi)
+{
+    uint8_t all = fi->tcp_flags[0] | fi->tcp_flags[1];
+    unsigned shape = all | (fi->tcp_session ? 0x100u : 0u);
+    tcp_tpl_t *tt = tcp_template(e, shape);
+
+    if (!tt)
+        return;
+    set_hex2(tt->flags, all);
+    set_hex2(tt->flags_ts, fi->tcp_flags[KN_TOSERVER]);
+    set_hex2(tt->flags_tc, fi->tcp_flags[KN_TOCLIENT]);
+    if (tt->state)
+        json_object_set_string(tt->state, tcp_states[fi->tcp_state]);
+    json_object_object_add(t->root, "tcp", json_object_get(tt->obj));
+}
+
+static void fill_tunnel(flow_tpl_t *t, const kn_flow_info_t *fi)
+{
+    char a[48], pb[8];
+
+    kn_eve_addr(fi->tunnel.ip_v, &fi->tunnel.src, a);
+    json_object_set_string(t->t_src, a);
+    kn_eve_addr(fi->tunnel.ip_v, &fi->tunnel.dst, a);
+    json_object_set_string(t->t_dst, a);
+    if (t->t_sport) {
+        json_object_set_int64(t->t_sport, fi->tunnel.sport);
+        json_object_set_int64(t->t_dport, fi->tunnel.dport);
+    }
+    json_object_set_string(t->t_proto, proto_name(fi->tunnel.proto, pb));
+    json_object_set_int64(t->t_depth, fi->tunnel.depth);
+}
+
+static void fill_flow_head(kn_eve_t *e, flow_tpl_t *t, const kn_event_t *ev)
+{
+    const kn_flow_info_t *fi = ev->flow;
+    char buf[48], pb[8];
+    uint8_t i;
+
+    json_object_set_string(t->ts, timestamp(e, ev->ts, buf));
+    json_object_set_int64(t->flow_id, (int64_t)fi->flow_id);
+    if (t->iface)
+        json_object_set_string(t->iface, fi->iface < e->n_ifaces ? e->ifaces[fi->iface] : "");
+    for (i = 0; i < fi->vlan_n && i < KN_MAX_VLAN; i++)
+        json_object_set_int64(t->vlan[i], fi->vlan[i]);
+    kn_eve_addr(fi->ip_v, &fi->src, buf);
+    json_object_set_string(t->src_ip, buf);
+    kn_eve_addr(fi->ip_v, &fi->dst, buf);
+    json_object_set_string(t->dest_ip, buf);
+    if (t->src_port) {
+        json_object_set_int64(t->src_port, fi->sp);
+        json_object_set_int64(t->dest_port, fi->dp);
+    }
+    json_object_set_string(t->proto, proto_name(fi->proto, pb));
+    if (t->icmp_type) {
+        int d = fi->icmp_seen[KN_TOSERVER] ? KN_TOSERVER : KN_TOCLIENT;
+        json_object_set_int64(t->icmp_type, fi->icmp_type[d]);
+        json_object_set_int64(t->icmp_code, fi->icmp_code[d]);
+        if (t->r_icmp_type) {
+            json_object_set_int64(t->r_icmp_type, fi->icmp_type[KN_TOCLIENT]);
+            json_object_set_int64(t->r_icmp_code, fi->icmp_code[KN_TOCLIENT]);
+        }
+    }
+    if (t->t_src)
+        fill_tunnel(t, fi);
+}
+
+static void write_obj(kn_eve_t *e, json_object *o)
+{
+    size_t len = 0;
+    const char *s = json_object_to_json_string_length(o, SER_FLAGS, &len);
+
+    if (s)
+        kn_output_line(e->out, s, len);
+}
+
+static void eve_flow(kn_eve_t *e, const kn_event_t *ev)
+{
+    const kn_flow_info_t *fi = ev->flow;
+    flow_tpl_t *t = flow_template(e, flow_shape(e, fi));
+    char buf[48];
+
+    if (!t)
+        return;
+    fill_flow_head(e, t, ev);
+    json_object_set_int64(t->pkts_ts, (int64_t)fi->pkts[KN_TOSERVER]);
+    json_object_set_int64(t->pkts_tc, (int64_t)fi->pkts[KN_TOCLIENT]);
+    json_object_set_int64(t->bytes_ts, (int64_t)fi->bytes[KN_TOSERVER]);
+    json_object_set_int64(t->bytes_tc, (int64_t)fi->bytes[KN_TOCLIENT]);
+    json_object_set_string(t->start, timestamp(e, fi->start, buf));
+    json_object_set_string(t->end, timestamp(e, fi->last, buf));
+    json_object_set_int64(t->age, fi->last / KN_USEC - fi->start / KN_USEC);
+    json_object_set_string(t->state, flow_states[fi->state]);
+    json_object_set_string(t->reason, end_reasons[fi->end]);
+    json_object_set_boolean(t->alerted, fi->alerted);
+    if (t->cid)
+        json_object_set_string(t->cid, fi->community_id);
+    if (fi->proto == 6)
+        fill_tcp(e, t, fi);
+    write_obj(e, t->root);
+    e->written[KN_EV_FLOW]++;
+}
+
+/* Suricata's pkt_src names for where a packet came from. */
+static const char *packet_source(const kn_packet_t *p)
+{
+    if (p->flags & KN_PKT_REASSEMBLED)
+        return "defrag";
+    switch (p->tunnel) {
+    case KN_TUN_NONE: return "wire/pcap";
+    case KN_TUN_GRE: case KN_TUN_ERSPAN: return "gre tunnel";
+    case KN_TUN_VXLAN: return "vxlan encapsulation";
+    case KN_TUN_GENEVE: return "geneve encapsulation";
+    case KN_TUN_TEREDO: return "teredo tunnel";
+    case KN_TUN_IPIP: return p->parent && p->parent->ip_v == 6 ? "ipv6 tunnel" : "ipv4 tunnel";
+    default: return "gtpu tunnel";
+    }
+}
+
+/* The packet's tuple (with its flow's id when it has one), for packet-triggered events. */
+static void packet_head(kn_eve_t *e, json_object *o, const kn_event_t *ev)
+{
+    const kn_packet_t *p = ev->pkt;
+    char buf[48], pb[8];
+    uint8_t i;
+
+    json_object_object_add_ex(o, "timestamp", json_object_new_string(timestamp(e, ev->ts, buf)),
+                              NEW_KEY);
+    if (ev->flow)
+        json_object_object_add_ex(o, "flow_id", json_object_new_int64((int64_t)ev->flow->flow_id),
+                                  NEW_KEY);
+    if (e->live && p->iface < e->n_ifaces)
+        add_const(o, "in_iface", e->ifaces[p->iface]);
+    if (p->pcap_cnt)
+        json_object_object_add_ex(o, "pcap_cnt", json_object_new_int64((int64_t)p->pcap_cnt),
+                                  NEW_KEY);
+    add_const(o, "event_type", "anomaly");
+    if (p->vlan_n) {
+        json_object *va = json_object_new_array();
+        for (i = 0; i < p->vlan_n; i++)
+            json_object_array_add(va, json_object_new_int64(p->vlan[i]));
+        json_object_object_add_ex(o, "vlan", va, NEW_KEY);
+    }
+    if (p->ip_v) {
+        kn_eve_addr(p->ip_v, &p->src, buf);
+        json_object_object_add_ex(o, "src_ip", json_object_new_string(buf), NEW_KEY);
+        if (p->flags & KN_PKT_HAS_L4)
+            json_object_object_add_ex(o, "src_port", json_object_new_int64(p->sport), NEW_KEY);
+        kn_eve_addr(p->ip_v, &p->dst, buf);
+        json_object_object_add_ex(o, "dest_ip", json_object_new_string(buf), NEW_KEY);
+        if (p->flags & KN_PKT_HAS_L4)
+            json_object_object_add_ex(o, "dest_port", json_object_new_int64(p->dport), NEW_KEY);
+        add_const(o, "proto", proto_name(p->proto, pb));
+    }
+    add_const(o, "pkt_src", packet_source(p));
+    if (ev->flow && ev->flow->community_id[0])
+        add_const(o, "community_id", ev->flow->community_id);
+}
+
+static void eve_anomaly(kn_eve_t *e, const kn_event_t *ev)
+{
+    const kn_anomaly_info_t *ai = kn_anomaly_info(ev->u.anomaly.id);
+    json_object *o, *a;
+    char name[96];
+
+    if (ai->layer != KN_LAYER_DECODE || !(e->cfg->anomaly_types & KN_ANOMALY_DECODE))
+        return;
+    o = json_object_new_object();
+    packet_head(e, o, ev);
+    a = json_object_new_object();
+    add_const(a, "type", "decode");
+    snprintf(name, sizeof(name), "decoder.%s", ai->name);
+    add_const(a, "event", name);
+    json_object_object_add_ex(o, "anomaly", a, NEW_KEY);
+    write_obj(e, o);
+    json_object_put(o);
+    e->written[KN_EV_ANOMALY]++;
+}
+
+void kn_eve_event(const kn_event_t *ev, void *user)
+{
+    kn_eve_t *e = user;
+
+    if (!e->cfg->eve_enabled)
+        return;
+    switch (ev->type) {
+    case KN_EV_FLOW:
+        if (e->cfg->eve_types & KN_EVE_FLOW)
+            eve_flow(e, ev);
+        break;
+    case KN_EV_ANOMALY:
+        if (e->cfg->eve_types & KN_EVE_ANOMALY)
+            eve_anomaly(e, ev);
+        break;
+    default:
+        break;
+    }
+}
+
+/* Sets root[a][b]...[last] = v along a dotted path, creating the objects on the way. */
+static void put_path(json_object *root, const char *path, int64_t v)
+{
+    char part[64];
+    const char *dot;
+    json_object *o = root, *next;
+
+    while ((dot = strchr(path, '.'))) {
+        size_t n = (size_t)(dot - path) < sizeof(part) - 1 ? (size_t)(dot - path) : sizeof(part) - 1;
+        memcpy(part, path, n);
+        part[n] = '\0';
+        if (!json_object_object_get_ex(o, part, &next)) {
+            next = json_object_new_object();
+            json_object_object_add(o, part, next);
+        }
+        o = next;
+        path = dot + 1;
+    }
+    json_object_object_add(o, path, json_object_new_int64(v));
+}
+
+static void stats_counters(json_object *stats, json_object *ours, const kn_counters_t *ctr)
+{
+    char name[160];
+    int i;
+
+    for (i = 0; i < KN_CTR_MAX; i++) {
+        const char *n = kn_counter_info((kn_counter_id_t)i)->name;
+        if (strncmp(n, "kanshi.", 7) == 0)
+            put_path(ours, n + 7, (int64_t)ctr->c[i]);
+        else
+            put_path(stats, n, (int64_t)ctr->c[i]);
+    }
+    for (i = 1; i < KN_ANOM_MAX; i++) {
+        const kn_anomaly_info_t *ai = kn_anomaly_info((kn_anomaly_t)i);
+        snprintf(name, sizeof(name), "decoder.event.%s", ai->name);
+        put_path(ai->suricata ? stats : ours, name, (int64_t)ctr->anomaly[i]);
+    }
+}
+
+void kn_eve_stats(kn_eve_t *e, kn_time_t ts, uint64_t uptime, const kn_counters_t *ctr,
+                  const kn_capture_counts_t *cap)
+{
+    json_object *o, *stats, *ours;
+    kn_output_stats_t os;
+    char buf[48];
+
+    if (!e->cfg->eve_enabled || !(e->cfg->eve_types & KN_EVE_STATS))
+        return;
+    o = json_object_new_object();
+    stats = json_object_new_object();
+    ours = json_object_new_object();
+    add_const(o, "timestamp", timestamp(e, ts, buf));
+    add_const(o, "event_type", "stats");
+    put_path(stats, "uptime", (int64_t)uptime);
+    if (cap->live) {
+        put_path(stats, "capture.kernel_packets", (int64_t)cap->kernel_packets);
+        put_path(stats, "capture.kernel_drops", (int64_t)cap->kernel_drops);
+        put_path(stats, "capture.kernel_ifdrops", (int64_t)cap->kernel_ifdrops);
+    } else {
+        put_path(ours, "capture.files", (int64_t)cap->files);
+        put_path(ours, "capture.file_errors", (int64_t)cap->file_errors);
+    }
+    stats_counters(stats, ours, ctr);
+    kn_output_stats(e->out, &os);
+    put_path(ours, "output.lines", (int64_t)os.lines);
+    put_path(ours, "output.written", (int64_t)os.written);
+    put_path(ours, "output.dropped", (int64_t)os.dropped);
+    put_path(ours, "output.write_errors", (int64_t)os.write_errors);
+    json_object_object_add_ex(o, "stats", stats, NEW_KEY);
+    json_object_object_add_ex(o, "kanshi", ours, NEW_KEY);
+    write_obj(e, o);
+    json_object_put(o);
+    e->stats_written++;
+}
+
+kn_eve_t *kn_eve_new(const kn_config_t *cfg, kn_output_t *out, int live, char *const *ifaces,
+                     size_t n_ifaces)
+{
+    kn_eve_t *e = calloc(1, sizeof(*e));
+
+    if (!e)
+        return NULL;
+    e->cfg = cfg;
+    e->out = out;
+    e->live = live;
+    e->ifaces = ifaces;
+    e->n_ifaces = n_ifaces;
+    return e;
+}
+
+void kn_eve_free(kn_eve_t *e)
+{
+    int i;
+
+    if (!e)
+        return;
+    for (i = 0; i < FLOW_SHAPES; i++) {
+        if (e->flow_tpl[i]) {
+            json_object_put(e->flow_tpl[i]->root);
+            free(e->flow_tpl[i]);
+        }
+    }
+    for (i = 0; i < TCP_SHAPES; i++) {
+        if (e->tcp_tpl[i]) {
+            json_object_put(e->tcp_tpl[i]->obj);
+            free(e->tcp_tpl[i]);
+        }
+    }
+    free(e);
+}
+
+uint64_t kn_eve_written(const kn_eve_t *e, kn_event_type_t type)
+{
+    return type < KN_EV_MAX ? e->written[type] : 0;
+}
+
+uint64_t kn_eve_stats_written(const kn_eve_t *e)
+{
+    return e->stats_written;
+}
