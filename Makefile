@@ -31,9 +31,18 @@ UNIT_OBJ   := $(UNIT_SRC:%.c=$(BUILD)/%.o)
 # the sensor's pieces, minus main, are linked into the unit tests too
 SENSOR_LIB_OBJ := $(filter-out $(BUILD)/sensor/main.o,$(SENSOR_OBJ))
 
-.PHONY: all deps check unit regress malformed peer demo asan bench compare clean conv schema
+.PHONY: all deps check check-run unit regress malformed peer demo asan bench compare clean conv \
+        need-deps
 
-all: $(BUILD)/kanshi
+all: need-deps $(BUILD)/kanshi
+
+# a clear message instead of a wall of compiler errors on a machine without the packages
+need-deps:
+ifneq ($(HAVE_PKGS),yes)
+	@echo "kanshi: build dependencies are missing; run 'make deps' as root (or see README.md)"
+	@tools/deps.sh list
+	@false
+endif
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
@@ -72,7 +81,12 @@ conv: $(BUILD)/kanshi
 peer: $(BUILD)/kanshi
 	tests/peer.sh $(BUILD)/kanshi
 
-check: all $(BUILD)/check_kanshi
+# deps first, then a fresh make so that pkg-config sees the packages just installed
+check:
+	@tools/deps.sh ensure
+	@$(MAKE) --no-print-directory check-run
+
+check-run: all $(BUILD)/check_kanshi
 	@tools/check.sh $(BUILD)
 
 demo:
@@ -82,7 +96,7 @@ demo:
 
 asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-	    LDLIBS="-lpthread -fsanitize=address,undefined" check
+	    LDLIBS="-lpthread -fsanitize=address,undefined" check-run
 
 bench: all
 	tools/bench.sh $(BUILD)/kanshi

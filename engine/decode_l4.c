@@ -135,7 +135,9 @@ int kn_decode_tcp(kn_decoder_t *d, kn_packet_t *p, kn_span_t s)
     p->tcp_wscale = 0xff;
     p->flags |= KN_PKT_HAS_L4;
     if (hlen > s.len) { /* options cut by the snaplen: header fields above are still good */
-        set_payload(p, s, s.len);
+        p->payload = s.b + s.len;
+        p->payload_len = 0;
+        p->payload_wirelen = s.wire - hlen;
         return KN_OK;
     }
     if (hlen > TCP_HLEN)

@@ -1,12 +1,12 @@
 /* defrag.c: IPv4 and IPv6 fragment reassembly with a target-based overlap policy.
  *
  * Fragments are copied into pooled records (large ones into their own buffer) and kept per
- * train in arrival order. Overlaps are resolved only when a train is complete, by painting the
+ * train sorted by offset, so completeness is one pass. Overlaps are resolved only when a train is complete, by painting the
  * fragments into the output in an order that makes the policy's winner land last; every
  * overlap is an anomaly because a benign stack never sends one. A train is keyed by addresses,
  * identification, protocol (IPv4), VLANs and tunnel depth. Trains, records and bytes all have
- * caps with counters; a completed train stays a while so late duplicates are reported as
- * ignored instead of starting a new train. */
+ * caps with counters. A fragment that arrives for a train already reassembled starts the train
+ * over: IP ids are reused, and ignoring them would let a decoy datagram hide the next one. */
 #include "defrag.h"
 
 #include <stdlib.h>
@@ -17,7 +17,7 @@
 #include "decode.h"
 
 #define FRAG_INLINE 1536
-#define MAX_FRAGS_PER_TRAIN 256
+#define MAX_FRAGS_PER_TRAIN (2 * 8192) /* scratch: 8192 8-byte pieces, twice for sorting */
 
 typedef struct kn_frag {
     struct kn_frag *next;
@@ -54,6 +54,8 @@ struct kn_defrag {
     kn_frag_t *free_frags;
     uint32_t trains, frags;
     uint64_t memuse;
+    const kn_frag_t **order; /* scratch for painting, MAX_FRAGS_PER_TRAIN entries */
+    int policy;              /* for the painting comparator */
 };
 
 kn_defrag_t *kn_defrag_new(const kn_engine_config_t *cfg, kn_counters_t *ctr)
@@ -66,7 +68,10 @@ kn_defrag_t *kn_defrag_new(const kn_engine_config_t *cfg, kn_counters_t *ctr)
     while (n < cfg->defrag_trackers / 4 && n < (1u << 20))
         n <<= 1;
     df->buckets = calloc(n, sizeof(*df->buckets));
-    if (!df->buckets) {
+    df->order = malloc(MAX_FRAGS_PER_TRAIN * sizeof(*df->order));
+    if (!df->buckets || !df->order) {
+        free(df->buckets);
+        free(df->order);
         free(df);
         return NULL;
     }
@@ -139,6 +144,7 @@ void kn_defrag_free(kn_defrag_t *df)
         free(f);
     }
     free(df->buckets);
+    free(df->order);
     free(df);
 }
 
@@ -205,6 +211,27 @@ static kn_train_t *train_new(kn_defrag_t *df, const kn_packet_t *p, uint32_t has
     return t;
 }
 
+/* Empties a reassembled train for a new datagram with the same id, as the newest train. */
+static void train_restart(kn_defrag_t *df, kn_train_t *t, kn_time_t ts)
+{
+    train_drop_frags(df, t);
+    t->done = t->have_last = 0;
+    t->total = t->seq = 0;
+    t->hdr_len = 0;
+    t->first_ts = ts;
+    if (t == df->newest)
+        return;
+    if (t->older)
+        t->older->newer = t->newer;
+    else
+        df->oldest = t->newer;
+    t->newer->older = t->older;
+    t->older = df->newest;
+    t->newer = NULL;
+    df->newest->newer = t;
+    df->newest = t;
+}
+
 static kn_train_t *train_get(kn_defrag_t *df, const kn_packet_t *p)
 {
     uint32_t id = p->ip_v == 4 ? p->ip_id : p->frag_id;
@@ -259,57 +286,76 @@ static int frag_overlaps(const kn_train_t *t, uint32_t off, uint32_t len)
     return 0;
 }
 
-/* Payload coverage from 0 to the end, without a hole. */
+/* Payload coverage from 0 to the end, without a hole (the list is sorted by offset). */
 static int train_complete(const kn_train_t *t)
 {
+    const kn_frag_t *f;
     uint32_t covered = 0;
-    int grew = 1;
 
     if (!t->have_last || !t->hdr_len)
         return 0;
-    while (grew && covered < t->total) { /* fragments are few: repeated passes are cheap */
-        const kn_frag_t *f;
-        grew = 0;
-        for (f = t->frags; f; f = f->next) {
-            if (f->off <= covered && f->off + f->len > covered) {
-                covered = f->off + f->len;
-                grew = 1;
-            }
-        }
+    for (f = t->frags; f && covered < t->total; f = f->next) {
+        if (f->off > covered)
+            return 0;
+        if (f->off + f->len > covered)
+            covered = f->off + f->len;
     }
     return covered >= t->total;
 }
 
-/* Painting order: the policy's winner for any byte must be written last. Returns 1 when a
- * should be painted before b. */
-static int paint_before(int policy, const kn_frag_t *a, const kn_frag_t *b)
+/* Painting order: the policy's winner for any byte must be written last. */
+static int paint_cmp(const kn_frag_t *a, const kn_frag_t *b, int policy)
 {
+    int before;
+
     switch (policy) {
     case KN_DEFRAG_FIRST:
-        return a->seq > b->seq;
+        before = a->seq > b->seq;
+        break;
     case KN_DEFRAG_LAST:
-        return a->seq < b->seq;
+        before = a->seq < b->seq;
+        break;
     case KN_DEFRAG_LINUX:
-        return a->off != b->off ? a->off > b->off : a->seq < b->seq;
+        before = a->off != b->off ? a->off > b->off : a->seq < b->seq;
+        break;
     default: /* BSD */
-        return a->off != b->off ? a->off > b->off : a->seq > b->seq;
+        before = a->off != b->off ? a->off > b->off : a->seq > b->seq;
+        break;
+    }
+    return before ? -1 : 1; /* seq is unique: never equal */
+}
+
+/* Sorts the train's fragments into painting order (a merge-free insertion sort would be
+ * quadratic for long trains). */
+static void sort_paint(const kn_frag_t **v, uint32_t n, int policy, const kn_frag_t **tmp)
+{
+    uint32_t width, i;
+
+    for (width = 1; width < n; width *= 2) { /* bottom-up merge sort: n log n, no recursion */
+        for (i = 0; i < n; i += 2 * width) {
+            uint32_t l = i, m = i + width < n ? i + width : n, r = i + 2 * width < n ? i + 2 * width : n;
+            uint32_t a = l, b = m, k = l;
+            while (a < m && b < r)
+                tmp[k++] = paint_cmp(v[a], v[b], policy) < 0 ? v[a++] : v[b++];
+            while (a < m)
+                tmp[k++] = v[a++];
+            while (b < r)
+                tmp[k++] = v[b++];
+        }
+        memcpy(v, tmp, n * sizeof(*v));
     }
 }
 
-static uint32_t train_build(const kn_defrag_t *df, kn_train_t *t, uint8_t *out)
+static uint32_t train_build(kn_defrag_t *df, kn_train_t *t, uint8_t *out)
 {
-    const kn_frag_t *order[MAX_FRAGS_PER_TRAIN];
+    const kn_frag_t **order = df->order, **tmp;
     const kn_frag_t *f;
-    uint32_t n = 0, i, j, hl = t->hdr_len;
+    uint32_t n = 0, i, hl = t->hdr_len;
 
-    for (f = t->frags; f && n < MAX_FRAGS_PER_TRAIN; f = f->next)
+    for (f = t->frags; f && n < MAX_FRAGS_PER_TRAIN / 2; f = f->next)
         order[n++] = f;
-    for (i = 1; i < n; i++) { /* insertion sort: n is small */
-        const kn_frag_t *x = order[i];
-        for (j = i; j > 0 && paint_before(df->cfg->defrag_policy, x, order[j - 1]); j--)
-            order[j] = order[j - 1];
-        order[j] = x;
-    }
+    tmp = order + MAX_FRAGS_PER_TRAIN / 2;
+    sort_paint(order, n, df->cfg->defrag_policy, tmp);
     memcpy(out, t->hdr, hl);
     for (i = 0; i < n; i++) {
         uint32_t len = order[i]->len;
@@ -333,6 +379,18 @@ static uint32_t train_build(const kn_defrag_t *df, kn_train_t *t, uint8_t *out)
         out[6] = t->proto;
     }
     return hl + t->total;
+}
+
+/* Links f into the train's list, keeping it sorted by offset (arrival order on ties). */
+static void train_link(kn_train_t *t, kn_frag_t *f)
+{
+    kn_frag_t **pp = &t->frags;
+
+    while (*pp && (*pp)->off <= f->off)
+        pp = &(*pp)->next;
+    f->next = *pp;
+    *pp = f;
+    t->nfrags++;
 }
 
 /* Keeps the header a reassembled datagram will carry: the IPv4 header of the first fragment,
@@ -379,7 +437,9 @@ uint32_t kn_defrag_insert(kn_defrag_t *df, kn_packet_t *p, uint8_t *out)
     t = train_get(df, p);
     if (!t)
         return 0;
-    if (t->done || t->nfrags >= MAX_FRAGS_PER_TRAIN) {
+    if (t->done)
+        train_restart(df, t, p->ts);
+    if (t->nfrags >= MAX_FRAGS_PER_TRAIN / 2) {
         kn_packet_anomaly(df->ctr, p, v4 ? KN_ANOM_IPV4_FRAG_IGNORED : KN_ANOM_IPV6_FRAG_IGNORED);
         return 0;
     }
@@ -391,9 +451,7 @@ uint32_t kn_defrag_insert(kn_defrag_t *df, kn_packet_t *p, uint8_t *out)
         return 0;
     f->off = p->frag_off;
     f->seq = t->seq++;
-    f->next = t->frags;
-    t->frags = f;
-    t->nfrags++;
+    train_link(t, f);
     if (p->frag_off == 0)
         train_keep_header(t, p);
     if (!p->frag_mf && !t->have_last) {

@@ -209,16 +209,15 @@ static void reassembled(kn_engine_t *e, const kn_packet_t *frag, uint32_t len, i
     process_layer(e, q, frag->ip_v == 4 ? KN_L_IPV4 : KN_L_IPV6, slot + 1);
 }
 
+static int too_deep(const kn_packet_t *p, int slot)
+{
+    return p->depth >= KN_MAX_DEPTH || slot + 1 >= KN_PKT_SLOTS;
+}
+
 static void inner_layer(kn_engine_t *e, kn_packet_t *p, int slot)
 {
-    kn_packet_t *q;
+    kn_packet_t *q = &e->pkts[slot + 1];
 
-    if (p->depth >= KN_MAX_DEPTH || slot + 1 >= KN_PKT_SLOTS) {
-        e->ctr.c[KN_CTR_TOO_MANY_LAYERS]++;
-        kn_packet_anomaly(&e->ctr, p, KN_ANOM_TOO_MANY_LAYERS);
-        return;
-    }
-    q = &e->pkts[slot + 1];
     child_init(q, p, p->inner, p->inner_len, p->inner_wire);
     q->depth = (uint8_t)(p->depth + 1);
     q->tunnel = p->inner_tunnel;
@@ -266,6 +265,11 @@ static void process_layer(kn_engine_t *e, kn_packet_t *p, kn_layer_t layer, int 
             kn_flow_update(e->flows, f, p, dir);
         else
             e->ctr.c[KN_CTR_FLOW_NO_FLOW_PKTS]++;
+    }
+    if (p->inner_layer && too_deep(p, slot)) {
+        e->ctr.c[KN_CTR_TOO_MANY_LAYERS]++;
+        kn_packet_anomaly(&e->ctr, p, KN_ANOM_TOO_MANY_LAYERS);
+        p->inner_layer = KN_L_NONE;
     }
     emit_anomalies(e, p, f);
     if (p->inner_layer)

@@ -105,6 +105,8 @@ static uint32_t flow_timeout(const kn_flow_table_t *ft, int list)
     }
 }
 
+static int grow(kn_flow_table_t *ft);
+
 kn_flow_table_t *kn_flow_table_new(const kn_engine_config_t *cfg, kn_counters_t *ctr,
                                    kn_flow_end_fn end, void *ctx)
 {
@@ -128,6 +130,9 @@ kn_flow_table_t *kn_flow_table_new(const kn_engine_config_t *cfg, kn_counters_t 
     ft->capacity = cfg->flow_memcap / sizeof(kn_flow_t);
     if (ft->capacity < 16)
         ft->capacity = 16;
+    while (ft->allocated < cfg->flow_prealloc && ft->allocated < ft->capacity)
+        if (grow(ft) != KN_OK)
+            break;
     return ft;
 }
 
@@ -265,8 +270,14 @@ static void evict_oldest(kn_flow_table_t *ft)
 
 static int grow(kn_flow_table_t *ft)
 {
+    uint64_t n = ft->capacity > ft->allocated ? ft->capacity - ft->allocated : 0;
     kn_flow_t *blk;
     uint32_t i;
+
+    if (n == 0)
+        return KN_ERR;
+    if (n > BLOCK_FLOWS)
+        n = BLOCK_FLOWS;
 
     if (ft->nblocks == ft->blocks_cap) {
         uint32_t cap = ft->blocks_cap ? ft->blocks_cap * 2 : 16;
@@ -276,15 +287,15 @@ static int grow(kn_flow_table_t *ft)
         ft->blocks = nb;
         ft->blocks_cap = cap;
     }
-    blk = malloc(BLOCK_FLOWS * sizeof(*blk));
+    blk = malloc(n * sizeof(*blk));
     if (!blk)
         return KN_ERR;
     ft->blocks[ft->nblocks++] = blk;
-    for (i = 0; i < BLOCK_FLOWS; i++) {
+    for (i = (uint32_t)n; i-- > 0;) { /* first record on top, so use follows memory order */
         blk[i].hnext = ft->free;
         ft->free = &blk[i];
     }
-    ft->allocated += BLOCK_FLOWS;
+    ft->allocated += n;
     ft->ctr->c[KN_CTR_FLOW_MEMUSE] = ft->allocated * sizeof(kn_flow_t);
     return KN_OK;
 }

@@ -650,22 +650,21 @@ int kn_config_load(kn_config_t *cfg)
         kn_ytree_free(&t);
         return 1;
     }
-    if (apply_sets(&cx, &t) == 0) {
-        for (s = settings; s->path; s++) {
-            kn_ynode_t *n = kn_ynode_path(t.root, s->path);
-            if (n)
-                apply_setting(&cx, s, n);
-        }
-        read_timeouts(&cx, t.root);
-        read_vars(&cx, t.root, "vars.address-groups", &cfg->address_groups);
-        read_vars(&cx, t.root, "vars.port-groups", &cfg->port_groups);
-        read_decoder(&cx, t.root);
-        read_outputs(&cx, t.root);
-        read_pcap(&cx, t.root);
-        read_rules(&cx, t.root);
-        mark_all(kn_ymap_get(t.root, "default-rule-path"));
-        warn_unused(&t);
+    apply_sets(&cx, &t);
+    for (s = settings; s->path; s++) {
+        kn_ynode_t *n = kn_ynode_path(t.root, s->path);
+        if (n)
+            apply_setting(&cx, s, n);
     }
+    read_timeouts(&cx, t.root);
+    read_vars(&cx, t.root, "vars.address-groups", &cfg->address_groups);
+    read_vars(&cx, t.root, "vars.port-groups", &cfg->port_groups);
+    read_decoder(&cx, t.root);
+    read_outputs(&cx, t.root);
+    read_pcap(&cx, t.root);
+    read_rules(&cx, t.root);
+    mark_all(kn_ymap_get(t.root, "default-rule-path"));
+    warn_unused(&t);
     kn_ytree_free(&t);
     return cx.errors;
 }

@@ -543,6 +543,8 @@ void kn_eve_stats(kn_eve_t *e, kn_time_t ts, uint64_t uptime, const kn_counters_
         put_path(ours, "capture.file_errors", (int64_t)cap->file_errors);
     }
     stats_counters(stats, ours, ctr);
+    if (!cap->live)
+        kn_output_sync(e->out);
     kn_output_stats(e->out, &os);
     put_path(ours, "output.lines", (int64_t)os.lines);
     put_path(ours, "output.written", (int64_t)os.written);

@@ -40,6 +40,7 @@ struct kn_output {
     int free_idx[NBUF], nfree;
     int cur; /* the batch the producer fills */
     int stop, reopen;
+    int busy; /* the writer holds a batch */
     int last_errno; /* last write error reported, to report each kind once */
     uint64_t produced; /* lines appended; only the producer touches it */
     kn_output_stats_t st;
@@ -110,6 +111,7 @@ static void *writer_main(void *arg)
         o->qlen--;
         reopen = o->reopen;
         o->reopen = 0;
+        o->busy = 1;
         pthread_mutex_unlock(&o->mu);
 
         if (reopen)
@@ -130,7 +132,8 @@ static void *writer_main(void *arg)
         b->len = 0;
         b->lines = 0;
         o->free_idx[o->nfree++] = idx;
-        pthread_cond_signal(&o->freed);
+        o->busy = 0;
+        pthread_cond_broadcast(&o->freed);
     }
     pthread_mutex_unlock(&o->mu);
     return NULL;
@@ -235,6 +238,15 @@ void kn_output_line(kn_output_t *o, const char *line, size_t len)
 void kn_output_flush(kn_output_t *o)
 {
     hand_off(o);
+}
+
+void kn_output_sync(kn_output_t *o)
+{
+    hand_off(o);
+    pthread_mutex_lock(&o->mu);
+    while (o->qlen > 0 || o->busy)
+        pthread_cond_wait(&o->freed, &o->mu);
+    pthread_mutex_unlock(&o->mu);
 }
 
 void kn_output_reopen(kn_output_t *o)

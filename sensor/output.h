@@ -25,6 +25,10 @@ void kn_output_line(kn_output_t *o, const char *line, size_t len);
 /* Hands the lines buffered so far to the writer. */
 void kn_output_flush(kn_output_t *o);
 
+/* Hands the buffered lines to the writer and waits until it has written them, so counters
+ * read next are exact (offline stats, which must come out the same on every run). */
+void kn_output_sync(kn_output_t *o);
+
 /* Asks the writer to reopen the file before its next write (SIGHUP, for logrotate). */
 void kn_output_reopen(kn_output_t *o);
 

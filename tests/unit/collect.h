@@ -1,0 +1,29 @@
+/* collect.h: an engine callback that keeps copies of the events, for tests. */
+#ifndef KANSHI_TESTS_COLLECT_H
+#define KANSHI_TESTS_COLLECT_H
+
+#include "kanshi.h"
+
+#define COLLECT_MAX 256
+
+typedef struct collect {
+    kn_flow_info_t flows[COLLECT_MAX];
+    kn_time_t flow_ts[COLLECT_MAX];
+    int nflows;
+    kn_anomaly_t anomalies[COLLECT_MAX];
+    uint64_t anomaly_flow[COLLECT_MAX]; /* flow_id of the anomaly's flow, or 0 */
+    int nanomalies;
+} collect_t;
+
+/* The kn_event_cb; user is a collect_t. */
+void collect_cb(const kn_event_t *ev, void *user);
+
+/* Feeds one frame (copied into a buffer of exactly its size) at time ts (seconds). */
+int collect_feed(kn_engine_t *e, const uint8_t *b, size_t len, double ts, int linktype);
+
+/* The first collected flow with this protocol and (if non-zero) this server port. */
+const kn_flow_info_t *collect_find(const collect_t *c, uint8_t proto, uint16_t dp);
+
+int collect_has_anomaly(const collect_t *c, kn_anomaly_t a);
+
+#endif

@@ -1,0 +1,25 @@
+/* main.c: runs every unit suite. Check forks each test (CK_FORK), so a crash in one test is a
+ * failure of that test, not of the run. One suite or case: CK_RUN_SUITE=decode,
+ * CK_RUN_CASE=truncation (Check's own variables). */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "suites.h"
+
+int main(void)
+{
+    Suite *(*const all[])(void) = {suite_cursor, suite_decode, suite_tunnel, suite_defrag,
+                                   suite_flow, suite_stream, suite_community_id, suite_engine,
+                                   suite_config, suite_eve, suite_output};
+    SRunner *sr = srunner_create(all[0]());
+    size_t i;
+    int failed;
+
+    for (i = 1; i < sizeof(all) / sizeof(all[0]); i++)
+        srunner_add_suite(sr, all[i]());
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    printf("unit: %d tests, %d failed\n", srunner_ntests_run(sr), failed);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,19 @@
+/* suites.h: every Check suite the unit test runner knows. */
+#ifndef KANSHI_TESTS_SUITES_H
+#define KANSHI_TESTS_SUITES_H
+
+#include <check.h>
+
+Suite *suite_cursor(void);
+Suite *suite_decode(void);
+Suite *suite_tunnel(void);
+Suite *suite_defrag(void);
+Suite *suite_flow(void);
+Suite *suite_stream(void);
+Suite *suite_community_id(void);
+Suite *suite_engine(void);
+Suite *suite_config(void);
+Suite *suite_eve(void);
+Suite *suite_output(void);
+
+#endif

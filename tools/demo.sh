@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# demo.sh BINARY: replays the bundled captures (samples/*.pcap) and prints what kanshi saw.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=$1
+out=build/demo
+rm -rf "$out"
+mkdir -p "$out"
+echo "kanshi demo: replaying $(ls samples/*.pcap | wc -l) captures from samples/ (see samples/README.md)"
+"$bin" -r samples/http-curl.pcap -r samples/dns-dig.pcap -r samples/nmap-scan.pcap \
+       -r samples/ssh-10022.pcap -r samples/smtp-swaks.pcap -r samples/vlan-ipv6-ping.pcap \
+       -r samples/vxlan-http.pcap -c samples/kanshi.yaml -l "$out"
+/usr/bin/python3 - "$out/eve.json" <<'PY'
+import collections, json, sys
+path = sys.argv[1]
+events = collections.Counter()
+protos = collections.Counter()
+states = collections.Counter()
+anomalies = collections.Counter()
+special = []
+stats = None
+for line in open(path, encoding="utf-8"):
+    ev = json.loads(line)
+    t = ev["event_type"]
+    events[t] += 1
+    if t == "flow":
+        protos[ev["proto"]] += 1
+        states[ev.get("tcp", {}).get("state", ev["flow"]["state"])] += 1
+        if ev.get("dest_port") == 10022:
+            special.append("SSH server on port 10022: %s -> %s" % (ev["src_ip"], ev["dest_ip"]))
+        if "tunnel" in ev:
+            special.append("%s flow %s:%s -> %s:%s inside a tunnel from %s" % (
+                ev["proto"], ev["src_ip"], ev.get("src_port", "-"), ev["dest_ip"],
+                ev.get("dest_port", "-"), ev["tunnel"]["src_ip"]))
+        if "vlan" in ev and len(special) < 12:
+            special.append("%s flow on VLAN %s" % (ev["proto"], ev["vlan"]))
+    elif t == "anomaly":
+        anomalies[ev["anomaly"]["event"]] += 1
+    elif t == "stats":
+        stats = ev["stats"]
+print()
+if stats:
+    print("packets decoded   %d (%d bytes)" % (stats["decoder"]["pkts"], stats["decoder"]["bytes"]))
+print("flows by protocol %s" % ", ".join("%s %d" % kv for kv in sorted(protos.items())))
+print("flow end states   %s" % ", ".join("%s %d" % kv for kv in states.most_common()))
+print("anomalies         %s" % (", ".join("%s %d" % kv for kv in anomalies.most_common()) or "none"))
+print("events written    %s" % ", ".join("%s %d" % kv for kv in sorted(events.items())))
+for s in sorted(set(special))[:10]:
+    print("  - " + s)
+print("eve.json          %s" % path)
+print("\nTry: jq -c 'select(.event_type==\"flow\")' %s | head" % path)
+PY
