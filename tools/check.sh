@@ -3,6 +3,7 @@
 # and ends with one summary line per kind; exits non-zero if any kind failed.
 #   unit       Check suites (tests/unit)
 #   regress    pcap replays against committed baselines, every line schema-checked
+#   cli        errors and exit codes, damaged captures, full disk, live capture, determinism
 #   malformed  crash reproducers from ../shared/pcaps/malformed: clean exit, valid JSON
 #   conv       TCP/UDP conversation counts against tshark on real captures
 #   peer       Suricata's regression tests (../shared/peer-suite); listed passes must hold
@@ -30,6 +31,7 @@ step() {
 
 step unit "$build/check_kanshi"
 step regress tests/regress/run.sh "$bin"
+step cli tests/cli/run.sh "$bin"
 step malformed tests/malformed/run.sh "$bin"
 step conv tests/conv/run.sh "$bin"
 step peer tests/peer.sh "$bin"

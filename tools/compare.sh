@@ -75,7 +75,10 @@ done < "$list"
 
 mkdir -p "$out"
 printf '%s\n' "$suri_version" > "$out/suricata_version"
-"$kanshi" -V 2>&1 | head -n 1 > "$out/kanshi_version" || true
+# the binary and the tree it was built from (a dirty tree: uncommitted changes)
+{ "$kanshi" -V 2>&1 | head -n 1
+  git -C "$root" describe --always --dirty 2>/dev/null || true
+} | paste -sd ' ' > "$out/kanshi_version"
 date -u '+%Y-%m-%d %H:%M UTC' > "$out/date"
 echo "compare: ${#names[@]} captures, kanshi $(cat "$out/kanshi_version"), Suricata $suri_version -> $out"
 

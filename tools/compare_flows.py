@@ -255,7 +255,7 @@ def compare_one(root, name):
 
 
 def pct(a, b):
-    return "%.1f %%" % (100.0 * a / b) if b else "n/a"
+    return "%.2f %%" % (100.0 * a / b) if b else "n/a"
 
 
 HEADER = ("%-42s %6s %6s %6s %5s %5s | %5s %5s %5s %5s %5s | " % (
