@@ -313,6 +313,24 @@ static void read_decoder(kn_cfgctx_t *cx, kn_ynode_t *root)
     }
 }
 
+/* defrag.policy (kanshi's own key): which copy of overlapping fragment bytes wins. */
+static void read_defrag_policy(kn_cfgctx_t *cx, kn_ynode_t *root)
+{
+    static const char *const names[] = {"bsd", "linux", "first", "last", NULL};
+    kn_ynode_t *n = kn_ynode_path(root, "defrag.policy");
+    int i;
+
+    if (!n || !scalar(cx, n, "defrag.policy"))
+        return;
+    for (i = 0; names[i]; i++) {
+        if (strcmp(n->value, names[i]) == 0) {
+            cx->cfg->engine.defrag_policy = (uint8_t)i;
+            return;
+        }
+    }
+    cfg_error(cx, n, "defrag.policy", "expected bsd, linux, first or last");
+}
+
 static void mark_all(kn_ynode_t *n)
 {
     for (; n; n = n->next) {
@@ -660,6 +678,7 @@ int kn_config_load(kn_config_t *cfg)
     read_vars(&cx, t.root, "vars.address-groups", &cfg->address_groups);
     read_vars(&cx, t.root, "vars.port-groups", &cfg->port_groups);
     read_decoder(&cx, t.root);
+    read_defrag_policy(&cx, t.root);
     read_outputs(&cx, t.root);
     read_pcap(&cx, t.root);
     read_rules(&cx, t.root);

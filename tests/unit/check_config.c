@@ -194,6 +194,16 @@ START_TEST(tunnel_ports_and_vars)
 }
 END_TEST
 
+START_TEST(defrag_policy)
+{
+    ck_assert_int_eq(load("defrag:\n  policy: linux\n"), 0);
+    ck_assert_uint_eq(cfg.engine.defrag_policy, KN_DEFRAG_LINUX);
+    kn_config_free(&cfg);
+    kn_config_defaults(&cfg);
+    ck_assert_int_eq(load("defrag:\n  policy: windows\n"), 1);
+}
+END_TEST
+
 START_TEST(value_parsers)
 {
     uint64_t v;
@@ -232,6 +242,7 @@ Suite *suite_config(void)
     tcase_add_test(tc, include_merges_files);
     tcase_add_test(tc, empty_file_is_defaults);
     tcase_add_test(tc, tunnel_ports_and_vars);
+    tcase_add_test(tc, defrag_policy);
     tcase_add_test(tc, value_parsers);
     suite_add_tcase(s, tc);
     return s;
