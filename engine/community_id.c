@@ -1,10 +1,41 @@
 /* community_id.c: Community ID v1 (corelight/community-id-spec): SHA-1 over the seed, the
  * ordered endpoints, the protocol and the ports (ICMP types mapped to port-like pairs), then
- * base64. SHA-1 and base64 come from libcrypto. */
+ * base64. SHA-1 and base64 come from libcrypto; the digest is fetched once, not per flow
+ * (OpenSSL 3 looks an algorithm up on every EVP_Digest(EVP_sha1()) call). */
 #include "community_id.h"
 
 #include <openssl/evp.h>
+#include <stdlib.h>
 #include <string.h>
+
+struct kn_cid {
+    EVP_MD *md;
+    EVP_MD_CTX *ctx;
+};
+
+kn_cid_t *kn_cid_new(void)
+{
+    kn_cid_t *c = calloc(1, sizeof(*c));
+
+    if (!c)
+        return NULL;
+    c->md = EVP_MD_fetch(NULL, "SHA1", NULL);
+    c->ctx = EVP_MD_CTX_new();
+    if (!c->md || !c->ctx) {
+        kn_cid_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+void kn_cid_free(kn_cid_t *c)
+{
+    if (!c)
+        return;
+    EVP_MD_free(c->md);
+    EVP_MD_CTX_free(c->ctx);
+    free(c);
+}
 
 /* ICMP request/response pairs the spec treats as two-way (the spec's ICMP helper). */
 static int icmp_counterpart(uint8_t proto, uint8_t type)
@@ -30,7 +61,7 @@ static int endpoint_less(const uint8_t *a, uint16_t pa, const uint8_t *b, uint16
     return c < 0 || (c == 0 && pa < pb);
 }
 
-void kn_community_id(uint16_t seed, uint8_t ip_v, const kn_addr_t *src, const kn_addr_t *dst,
+void kn_community_id(kn_cid_t *c, uint16_t seed, uint8_t ip_v, const kn_addr_t *src, const kn_addr_t *dst,
                      uint8_t proto, uint16_t sp, uint16_t dp, int has_ports, char out[32])
 {
     size_t alen = ip_v == 4 ? 4 : 16, n = 0;
@@ -68,7 +99,9 @@ void kn_community_id(uint16_t seed, uint8_t ip_v, const kn_addr_t *src, const kn
         buf[n++] = (uint8_t)dp;
     }
     out[0] = '\0';
-    if (EVP_Digest(buf, n, digest, &dlen, EVP_sha1(), NULL) != 1 || dlen != 20)
+    if (!c || EVP_DigestInit_ex(c->ctx, c->md, NULL) != 1 ||
+        EVP_DigestUpdate(c->ctx, buf, n) != 1 || EVP_DigestFinal_ex(c->ctx, digest, &dlen) != 1 ||
+        dlen != 20)
         return;
     out[0] = '1';
     out[1] = ':';

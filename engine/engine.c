@@ -26,6 +26,7 @@ struct kn_engine {
     kn_decoder_t dec;
     kn_flow_table_t *flows;
     kn_defrag_t *defrag;
+    kn_cid_t *cid;
     kn_time_t now, last_sweep;
     kn_packet_t pkts[KN_PKT_SLOTS];
     uint8_t *reasm[KN_MAX_DEPTH + 1]; /* reassembled datagrams, one buffer per depth */
@@ -68,7 +69,7 @@ void kn_engine_config_defaults(kn_engine_config_t *cfg)
     cfg->gtpu_port = 2152;
 }
 
-static void ensure_community_id(const kn_engine_t *e, kn_flow_info_t *fi)
+static void ensure_community_id(kn_engine_t *e, kn_flow_info_t *fi)
 {
     uint16_t sp = fi->sp, dp = fi->dp;
     int ports = fi->proto == 6 || fi->proto == 17 || fi->proto == 132;
@@ -81,7 +82,7 @@ static void ensure_community_id(const kn_engine_t *e, kn_flow_info_t *fi)
         dp = fi->icmp_code[d];
         ports = 1;
     }
-    kn_community_id(e->cfg.community_id_seed, fi->ip_v, &fi->src, &fi->dst, fi->proto, sp, dp,
+    kn_community_id(e->cid, e->cfg.community_id_seed, fi->ip_v, &fi->src, &fi->dst, fi->proto, sp, dp,
                     ports, fi->community_id);
 }
 
@@ -138,7 +139,8 @@ kn_engine_t *kn_engine_new(const kn_engine_config_t *cfg, kn_event_cb cb, void *
     e->dec.ctr = &e->ctr;
     e->flows = kn_flow_table_new(&e->cfg, &e->ctr, on_flow_end, e);
     e->defrag = kn_defrag_new(&e->cfg, &e->ctr);
-    if (!e->flows || !e->defrag)
+    e->cid = kn_cid_new();
+    if (!e->flows || !e->defrag || (cfg->community_id && !e->cid))
         goto err;
     for (i = 0; i <= KN_MAX_DEPTH; i++)
         if (!(e->reasm[i] = malloc(KN_DEFRAG_OUT_MAX)))
@@ -157,6 +159,7 @@ void kn_engine_free(kn_engine_t *e)
         return;
     kn_flow_table_free(e->flows);
     kn_defrag_free(e->defrag);
+    kn_cid_free(e->cid);
     for (i = 0; i <= KN_MAX_DEPTH; i++)
         free(e->reasm[i]);
     free(e);

@@ -111,11 +111,13 @@ kn_flow_table_t *kn_flow_table_new(const kn_engine_config_t *cfg, kn_counters_t 
                                    kn_flow_end_fn end, void *ctx)
 {
     kn_flow_table_t *ft = calloc(1, sizeof(*ft));
-    uint64_t n = 1024;
+    uint64_t n = 1024, want, capacity = cfg->flow_memcap / sizeof(kn_flow_t);
 
     if (!ft)
         return NULL;
-    while (n < cfg->flow_hash_size && n < (1ULL << 26))
+    /* at least one bucket per two records the cap allows: chains stay short at the cap */
+    want = cfg->flow_hash_size > capacity / 2 ? cfg->flow_hash_size : capacity / 2;
+    while (n < want && n < (1ULL << 26))
         n <<= 1;
     ft->buckets = calloc(n, sizeof(*ft->buckets));
     if (!ft->buckets) {
@@ -127,7 +129,7 @@ kn_flow_table_t *kn_flow_table_new(const kn_engine_config_t *cfg, kn_counters_t 
     ft->ctr = ctr;
     ft->end = end;
     ft->end_ctx = ctx;
-    ft->capacity = cfg->flow_memcap / sizeof(kn_flow_t);
+    ft->capacity = capacity;
     if (ft->capacity < 16)
         ft->capacity = 16;
     while (ft->allocated < cfg->flow_prealloc && ft->allocated < ft->capacity)
@@ -183,14 +185,22 @@ static void list_append(kn_flow_table_t *ft, kn_flow_t *f, int list)
     l->tail = f;
 }
 
-static void hash_remove(kn_flow_table_t *ft, kn_flow_t *f)
+static void hash_remove(kn_flow_t *f)
 {
-    kn_flow_t **pp = &ft->buckets[f->hash & ft->mask];
+    *f->hpprev = f->hnext;
+    if (f->hnext)
+        f->hnext->hpprev = f->hpprev;
+}
 
-    while (*pp && *pp != f)
-        pp = &(*pp)->hnext;
-    if (*pp)
-        *pp = f->hnext;
+static void hash_insert(kn_flow_table_t *ft, kn_flow_t *f)
+{
+    kn_flow_t **head = &ft->buckets[f->hash & ft->mask];
+
+    f->hnext = *head;
+    if (*head)
+        (*head)->hpprev = &f->hnext;
+    f->hpprev = head;
+    *head = f;
 }
 
 static void count_end(kn_flow_table_t *ft, const kn_flow_info_t *fi)
@@ -208,7 +218,7 @@ static void flow_end(kn_flow_table_t *ft, kn_flow_t *f, kn_flow_end_t reason)
     f->info.end = (uint8_t)reason;
     count_end(ft, &f->info);
     ft->end(ft->end_ctx, f);
-    hash_remove(ft, f);
+    hash_remove(f);
     list_remove(ft, f);
     f->hnext = ft->free;
     ft->free = f;
@@ -440,8 +450,7 @@ static kn_flow_t *flow_create(kn_flow_table_t *ft, const kn_packet_t *p, const k
     record_tunnel(fi, p);
     ft->created++;
     *dir = swap ? KN_TOCLIENT : KN_TOSERVER;
-    f->hnext = ft->buckets[h & ft->mask];
-    ft->buckets[h & ft->mask] = f;
+    hash_insert(ft, f);
     list_append(ft, f, flow_class(fi->proto) * 3 + KN_FLOW_NEW);
     ft->active++;
     ft->ctr->c[KN_CTR_FLOW_ACTIVE] = ft->active;

@@ -12,6 +12,7 @@
 
 typedef struct kn_flow {
     struct kn_flow *hnext;       /* hash chain */
+    struct kn_flow **hpprev;     /* the pointer that points here, for O(1) unlinking */
     struct kn_flow *prev, *next; /* timeout list, least recently seen first */
     uint64_t hash;
     uint8_t list;  /* which timeout list holds it */

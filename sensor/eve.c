@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "log.h"
 
@@ -47,8 +46,6 @@ struct kn_eve {
     tcp_tpl_t *tcp_tpl[TCP_SHAPES];
     uint64_t written[KN_EV_MAX];
     uint64_t stats_written;
-    time_t ts_sec; /* the second whose date text is cached in ts_prefix */
-    char ts_prefix[24];
 };
 
 static const char *const flow_states[] = {"new", "established", "closed"};
@@ -57,41 +54,73 @@ static const char *const tcp_states[KN_TCP_STATE_MAX] = {
     "none", "syn_sent", "syn_recv", "established", "fin_wait1", "fin_wait2",
     "time_wait", "last_ack", "close_wait", "closing", "closed"};
 
+/* Gregorian date of a day count since 1970-01-01 (the days-to-civil conversion of proleptic
+ * Gregorian calendars: 400-year eras of 146097 days), without gmtime's locking and locale. */
+static void civil_date(int64_t days, int *y, unsigned *m, unsigned *d)
+{
+    int64_t era, yy;
+    unsigned doe, yoe, doy, mp;
+
+    days += 719468; /* shift the epoch to 0000-03-01 */
+    era = (days >= 0 ? days : days - 146096) / 146097;
+    doe = (unsigned)(days - era * 146097);
+    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    yy = (int64_t)yoe + era * 400;
+    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = (int)(yy + (*m <= 2));
+}
+
+static char *put_digits(char *p, unsigned v, int n)
+{
+    int i;
+
+    for (i = n - 1; i >= 0; i--) {
+        p[i] = (char)('0' + v % 10);
+        v /= 10;
+    }
+    return p + n;
+}
+
 void kn_eve_timestamp(kn_time_t t, char *buf)
 {
-    /* a damaged capture can carry any time: keep it within years 0000..9999 */
+    /* a damaged capture can carry any time: keep it within years 1970..9999 */
     static const kn_time_t max = 253402300799LL * KN_USEC + 999999;
-    time_t sec;
-    long usec;
-    struct tm tm;
+    int64_t sec, days;
+    unsigned mon, day, sod;
+    int year;
+    char *p = buf;
 
     if (t < 0)
         t = 0;
     if (t > max)
         t = max;
-    sec = (time_t)(t / KN_USEC);
-    usec = (long)(t % KN_USEC);
-    if (!gmtime_r(&sec, &tm) || strftime(buf, 24, "%Y-%m-%dT%H:%M:%S", &tm) != 19) {
-        snprintf(buf, 40, "1970-01-01T00:00:00.000000+0000");
-        return;
-    }
-    snprintf(buf + 19, 21, ".%06ld+0000", usec);
+    sec = t / KN_USEC;
+    days = sec / 86400;
+    sod = (unsigned)(sec % 86400);
+    civil_date(days, &year, &mon, &day);
+    p = put_digits(p, (unsigned)year, 4);
+    *p++ = '-';
+    p = put_digits(p, mon, 2);
+    *p++ = '-';
+    p = put_digits(p, day, 2);
+    *p++ = 'T';
+    p = put_digits(p, sod / 3600, 2);
+    *p++ = ':';
+    p = put_digits(p, sod / 60 % 60, 2);
+    *p++ = ':';
+    p = put_digits(p, sod % 60, 2);
+    *p++ = '.';
+    p = put_digits(p, (unsigned)(t % KN_USEC), 6);
+    memcpy(p, "+0000", 6);
 }
 
-/* Same text as kn_eve_timestamp, with the date part cached per second. */
-static const char *timestamp(kn_eve_t *e, kn_time_t t, char *buf)
+/* kn_eve_timestamp into a caller's buffer; returns it. */
+static const char *timestamp(kn_time_t t, char *buf)
 {
-    time_t sec = (time_t)(t / KN_USEC);
-
-    if (t < 0 || sec != e->ts_sec || !e->ts_prefix[0]) {
-        kn_eve_timestamp(t, buf);
-        memcpy(e->ts_prefix, buf, 20); /* "YYYY-MM-DDTHH:MM:SS." */
-        e->ts_prefix[20] = '\0';
-        e->ts_sec = t < 0 ? -1 : sec;
-        return buf;
-    }
-    memcpy(buf, e->ts_prefix, 20);
-    snprintf(buf + 20, 12, "%06ld+0000", (long)(t % KN_USEC));
+    kn_eve_timestamp(t, buf);
     return buf;
 }
 
@@ -101,7 +130,17 @@ void kn_eve_addr(uint8_t ip_v, const kn_addr_t *a, char *buf)
     int i, n = 0;
 
     if (ip_v == 4) {
-        snprintf(buf, 40, "%u.%u.%u.%u", a->b[0], a->b[1], a->b[2], a->b[3]);
+        for (i = 0; i < 4; i++) {
+            unsigned v = a->b[i];
+            if (i)
+                buf[n++] = '.';
+            if (v >= 100)
+                buf[n++] = (char)('0' + v / 100);
+            if (v >= 10)
+                buf[n++] = (char)('0' + v / 10 % 10);
+            buf[n++] = (char)('0' + v % 10);
+        }
+        buf[n] = '\0';
         return;
     }
     for (i = 0; i < 16; i += 2) {
@@ -319,7 +358,7 @@ static void fill_flow_head(kn_eve_t *e, flow_tpl_t *t, const kn_event_t *ev)
     char buf[48], pb[8];
     uint8_t i;
 
-    json_object_set_string(t->ts, timestamp(e, ev->ts, buf));
+    json_object_set_string(t->ts, timestamp(ev->ts, buf));
     json_object_set_int64(t->flow_id, (int64_t)fi->flow_id);
     if (t->iface)
         json_object_set_string(t->iface, fi->iface < e->n_ifaces ? e->ifaces[fi->iface] : "");
@@ -369,8 +408,8 @@ static void eve_flow(kn_eve_t *e, const kn_event_t *ev)
     json_object_set_int64(t->pkts_tc, (int64_t)fi->pkts[KN_TOCLIENT]);
     json_object_set_int64(t->bytes_ts, (int64_t)fi->bytes[KN_TOSERVER]);
     json_object_set_int64(t->bytes_tc, (int64_t)fi->bytes[KN_TOCLIENT]);
-    json_object_set_string(t->start, timestamp(e, fi->start, buf));
-    json_object_set_string(t->end, timestamp(e, fi->last, buf));
+    json_object_set_string(t->start, timestamp(fi->start, buf));
+    json_object_set_string(t->end, timestamp(fi->last, buf));
     json_object_set_int64(t->age, fi->last / KN_USEC - fi->start / KN_USEC);
     json_object_set_string(t->state, flow_states[fi->state]);
     json_object_set_string(t->reason, end_reasons[fi->end]);
@@ -406,7 +445,7 @@ static void packet_head(kn_eve_t *e, json_object *o, const kn_event_t *ev)
     char buf[48], pb[8];
     uint8_t i;
 
-    json_object_object_add_ex(o, "timestamp", json_object_new_string(timestamp(e, ev->ts, buf)),
+    json_object_object_add_ex(o, "timestamp", json_object_new_string(timestamp(ev->ts, buf)),
                               NEW_KEY);
     if (ev->flow)
         json_object_object_add_ex(o, "flow_id", json_object_new_int64((int64_t)ev->flow->flow_id),
@@ -531,7 +570,7 @@ void kn_eve_stats(kn_eve_t *e, kn_time_t ts, uint64_t uptime, const kn_counters_
     o = json_object_new_object();
     stats = json_object_new_object();
     ours = json_object_new_object();
-    add_const(o, "timestamp", timestamp(e, ts, buf));
+    add_const(o, "timestamp", timestamp(ts, buf));
     add_const(o, "event_type", "stats");
     put_path(stats, "uptime", (int64_t)uptime);
     if (cap->live) {

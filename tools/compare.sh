@@ -80,7 +80,7 @@ printf '%s\n' "$suri_version" > "$out/suricata_version"
   git -C "$root" describe --always --dirty 2>/dev/null || true
 } | paste -sd ' ' > "$out/kanshi_version"
 date -u '+%Y-%m-%d %H:%M UTC' > "$out/date"
-echo "compare: ${#names[@]} captures, kanshi $(cat "$out/kanshi_version"), Suricata $suri_version -> $out"
+echo "compare: ${#names[@]} captures, $(cat "$out/kanshi_version"), Suricata $suri_version -> $out"
 
 crashed=()
 for i in "${!names[@]}"; do

@@ -34,8 +34,10 @@ PROTO_NUM = {
 
 # difference classes on matched flows, in report order: (id, column header, description)
 CLASSES = [
-    ("pkts", "pkts", "packet counts differ (pkts_toserver and/or pkts_toclient, per endpoint)"),
-    ("bytes", "bytes", "byte counts differ (bytes_toserver and/or bytes_toclient, per endpoint)"),
+    ("pkts_ts", "pkt_ts", "pkts_toserver differs (Suricata's client->server direction)"),
+    ("pkts_tc", "pkt_tc", "pkts_toclient differs (Suricata's server->client direction)"),
+    ("bytes_ts", "byt_ts", "bytes_toserver differs (Suricata's client->server direction)"),
+    ("bytes_tc", "byt_tc", "bytes_toclient differs (Suricata's server->client direction)"),
     ("dir", "dir", "direction differs (kanshi's src/dest are Suricata's dest/src)"),
     ("fstate", "fstate", "flow.state differs"),
     ("tstate", "tstate", "tcp.state differs"),
@@ -174,10 +176,11 @@ def diff_pair(s, k):
     same_dir = k.src == s.src and k.dst == s.dst
     kp, kb, kf = k.oriented(same_dir)
     d = {}
-    if kp != s.pkts:
-        d["pkts"] = "pkts_toserver/toclient suricata %d/%d kanshi %d/%d" % (s.pkts + kp)
-    if kb != s.bytes:
-        d["bytes"] = "bytes_toserver/toclient suricata %d/%d kanshi %d/%d" % (s.bytes + kb)
+    for i, side in enumerate(("ts", "tc")):
+        if kp[i] != s.pkts[i]:
+            d["pkts_" + side] = "pkts_toserver/toclient suricata %d/%d kanshi %d/%d" % (s.pkts + kp)
+        if kb[i] != s.bytes[i]:
+            d["bytes_" + side] = "bytes_toserver/toclient suricata %d/%d kanshi %d/%d" % (s.bytes + kb)
     if not same_dir:
         d["dir"] = "kanshi src %s dest %s" % (k.endpoint(k.src), k.endpoint(k.dst))
     if k.state != s.state:
@@ -240,7 +243,7 @@ def compare_one(root, name):
     for s, k in pairs:
         dd = diff_pair(s, k)
         c = cats[s.category]
-        if "pkts" not in dd and "bytes" not in dd:
+        if not any(c in dd for c in ("pkts_ts", "pkts_tc", "bytes_ts", "bytes_tc")):
             c["equal_counts"] += 1
         for cls, text in dd.items():
             c["diff"][cls] += 1

@@ -70,8 +70,9 @@ run_one() {
     mkdir -p "$dir/out"
     printf '%s\n' "$file" >"$dir/name"
     rc=0
-    timeout 30 "$bin" -c "$work/kanshi.yaml" -r "$file" -l "$dir/out" \
-        >"$dir/stdout" 2>"$dir/stderr" </dev/null || rc=$?
+    # the braces take bash's own "Segmentation fault" notice away from the output
+    { timeout 30 "$bin" -c "$work/kanshi.yaml" -r "$file" -l "$dir/out" \
+        >"$dir/stdout" 2>"$dir/stderr" </dev/null; } 2>/dev/null || rc=$?
     echo "$rc" >"$dir/rc"
 }
 export -f run_one

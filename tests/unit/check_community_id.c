@@ -53,24 +53,29 @@ START_TEST(published_vectors)
     char out[32];
     uint8_t v;
 
+    kn_cid_t *c = kn_cid_new();
+
     v = parse(vectors[_i].saddr, &s);
     parse(vectors[_i].daddr, &d);
-    kn_community_id(0, v, &s, &d, vectors[_i].proto, (uint16_t)vectors[_i].sport,
+    kn_community_id(c, 0, v, &s, &d, vectors[_i].proto, (uint16_t)vectors[_i].sport,
                     (uint16_t)vectors[_i].dport, vectors[_i].sport >= 0, out);
     ck_assert_str_eq(out, vectors[_i].expect);
+    kn_cid_free(c);
 }
 END_TEST
 
 START_TEST(seed_changes_the_hash)
 {
+    kn_cid_t *c = kn_cid_new();
     kn_addr_t s, d;
     char a[32], b[32];
 
     parse("10.0.0.1", &s);
     parse("10.0.0.2", &d);
-    kn_community_id(0, 4, &s, &d, 6, 1, 2, 1, a);
-    kn_community_id(1, 4, &s, &d, 6, 1, 2, 1, b);
+    kn_community_id(c, 0, 4, &s, &d, 6, 1, 2, 1, a);
+    kn_community_id(c, 1, 4, &s, &d, 6, 1, 2, 1, b);
     ck_assert_str_ne(a, b);
+    kn_cid_free(c);
 }
 END_TEST
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -141,6 +142,27 @@ START_TEST(timestamps_and_addresses)
 }
 END_TEST
 
+/* The hand-written date conversion against the C library, across four centuries. */
+START_TEST(timestamps_match_gmtime)
+{
+    char ours[48], theirs[48];
+    unsigned seed = 99;
+    struct tm tm;
+    time_t sec;
+    int i;
+
+    for (i = 0; i < 20000; i++) {
+        kn_time_t t = ((kn_time_t)rand_r(&seed) << 31 | rand_r(&seed)) % (13000000000LL * KN_USEC);
+        sec = (time_t)(t / KN_USEC);
+        gmtime_r(&sec, &tm);
+        strftime(theirs, sizeof(theirs), "%Y-%m-%dT%H:%M:%S", &tm);
+        snprintf(theirs + 19, sizeof(theirs) - 19, ".%06lld+0000", (long long)(t % KN_USEC));
+        kn_eve_timestamp(t, ours);
+        ck_assert_str_eq(ours, theirs);
+    }
+}
+END_TEST
+
 START_TEST(tcp_flow_record)
 {
     kn_flow_info_t f;
@@ -260,6 +282,7 @@ Suite *suite_eve(void)
 
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, timestamps_and_addresses);
+    tcase_add_test(tc, timestamps_match_gmtime);
     tcase_add_test(tc, tcp_flow_record);
     tcase_add_test(tc, templates_do_not_leak);
     tcase_add_test(tc, stats_record);
