@@ -75,6 +75,7 @@
     X(FLOW_TIMEOUT, "flow.mgr.flows_timeout", C)                                                   \
     X(FLOW_EVICTED, "kanshi.flow.evicted", C)                                                      \
     X(FLOW_NO_FLOW_PKTS, "kanshi.flow.pkts_without_flow", C)                                       \
+    X(FLOW_ICMP_ERR_UNMATCHED, "kanshi.flow.icmp_errors_unmatched", C)                             \
     X(FLOW_END_NEW, "flow.end.state.new", C)                                                       \
     X(FLOW_END_ESTABLISHED, "flow.end.state.established", C)                                       \
     X(FLOW_END_CLOSED, "flow.end.state.closed", C)                                                 \

@@ -399,13 +399,11 @@ int kn_decode_transport(kn_decoder_t *d, kn_packet_t *p, uint8_t proto, kn_span_
         return kn_decode_udp(d, p, s);
     case IPP_ICMP:
         if (p->ip_v == 6)
-            kn_decode_anomaly(d, p, KN_ANOM_IPV6_ICMPV4);
+            return kn_decode_fail(d, p, KN_ANOM_IPV6_ICMPV4);
         return kn_decode_icmpv4(d, p, s);
     case IPP_ICMPV6:
-        if (p->ip_v == 4) {
-            kn_decode_anomaly(d, p, KN_ANOM_IPV4_ICMPV6);
-            return KN_OK;
-        }
+        if (p->ip_v == 4)
+            return kn_decode_fail(d, p, KN_ANOM_IPV4_ICMPV6);
         return kn_decode_icmpv6(d, p, s);
     case IPP_GRE:
         return kn_decode_gre(d, p, s);
@@ -420,8 +418,12 @@ int kn_decode_transport(kn_decoder_t *d, kn_packet_t *p, uint8_t proto, kn_span_
             p->flags |= KN_PKT_HAS_L4;
         }
         return KN_OK;
-    case IPP_ESP:
+    case IPP_ESP: /* RFC 4303 2.1: flows are told apart by SPI, as in Suricata */
         kn_ctr_inc(d, KN_CTR_ESP);
+        if (s.len >= 8) {
+            p->spi = kn_rd_be32(s.b);
+            p->flags |= KN_PKT_HAS_L4;
+        }
         return KN_OK;
     case IPP_IGMP:
         kn_ctr_inc(d, KN_CTR_IGMP);

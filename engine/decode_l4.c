@@ -202,6 +202,7 @@ static void icmp_quoted(kn_decoder_t *d, kn_packet_t *p, kn_span_t q, int v6)
     memcpy(p->q_dst.b, q.b + (v6 ? 24 : 16), alen);
     p->q_proto = q.b[v6 ? 6 : 9];
     p->q_sport = p->q_dport = 0;
+    p->q_l4len = q.len - hl;
     if ((p->q_proto == 6 || p->q_proto == 17) && q.len >= hl + 4) {
         p->q_sport = kn_rd_be16(q.b + hl);
         p->q_dport = kn_rd_be16(q.b + hl + 2);

@@ -76,6 +76,7 @@ static int decode_erspan(kn_decoder_t *d, kn_packet_t *p, kn_span_t s, int type3
     if (s.len < hlen)
         return kn_decode_fail(d, p, KN_ANOM_ERSPAN_HEADER_TOO_SMALL);
     p->inner_vlan = kn_rd_be16(s.b) & 0x0fff;
+    p->inner_hdr = (uint16_t)hlen; /* Suricata counts the ERSPAN header with the inner frame */
     return kn_decode_set_inner(p, KN_L_ETHERNET, kn_span_skip(s, hlen), KN_TUN_ERSPAN);
 }
 
@@ -199,10 +200,11 @@ int kn_decode_ipip(kn_decoder_t *d, kn_packet_t *p, uint8_t proto, kn_span_t s)
         small = inner_v6 ? KN_ANOM_IPV6_PKT_TOO_SMALL : KN_ANOM_IPV4_PKT_TOO_SMALL;
         wrong = inner_v6 ? KN_ANOM_IPV6_WRONG_IP_VERSION : KN_ANOM_IPV4_WRONG_IP_VERSION;
     }
+    /* a bad inner header leaves a valid outer packet (a flow of its own, as in Suricata) */
     if (s.len < (inner_v6 ? 40u : 20u))
-        return kn_decode_fail(d, p, small);
+        return tunnel_bad(d, p, small);
     if ((s.b[0] >> 4) != (inner_v6 ? 6 : 4))
-        return kn_decode_fail(d, p, wrong);
+        return tunnel_bad(d, p, wrong);
     return kn_decode_set_inner(p, inner_v6 ? KN_L_IPV6 : KN_L_IPV4, s, KN_TUN_IPIP);
 }
 

@@ -209,6 +209,7 @@ static void reassembled(kn_engine_t *e, const kn_packet_t *frag, uint32_t len, i
     q = &e->pkts[slot + 1];
     child_init(q, frag, e->reasm[frag->depth], len, len);
     q->flags = KN_PKT_REASSEMBLED;
+    q->acct_adj = (int32_t)(frag->l3 - frag->data); /* Suricata keeps the link header */
     process_layer(e, q, frag->ip_v == 4 ? KN_L_IPV4 : KN_L_IPV6, slot + 1);
 }
 
@@ -225,6 +226,9 @@ static void inner_layer(kn_engine_t *e, kn_packet_t *p, int slot)
     q->depth = (uint8_t)(p->depth + 1);
     q->tunnel = p->inner_tunnel;
     q->parent = p;
+    q->acct_adj = p->inner_hdr;
+    if (q->tunnel == KN_TUN_VXLAN) /* Suricata counts VXLAN's inner packet from its IP header */
+        q->flags |= KN_PKT_ACCT_L3;
     if (p->inner_vlan) {
         if (q->vlan_n < KN_MAX_VLAN)
             q->vlan[q->vlan_n++] = p->inner_vlan;
@@ -235,12 +239,13 @@ static void inner_layer(kn_engine_t *e, kn_packet_t *p, int slot)
 }
 
 /* Whether the packet is counted in a flow of its own: IP, decoded, not a fragment, and not the
- * carrier of a GRE or IP-in-IP tunnel (a UDP carrier is a UDP flow, as in Suricata). */
+ * carrier of a GRE or IP-in-IP tunnel. As in Suricata, a UDP carrier is a UDP flow and so is
+ * IPv6 carried in IPv4 (protocol 41). */
 static int wants_flow(const kn_packet_t *p)
 {
     if (!p->ip_v || (p->flags & (KN_PKT_INVALID | KN_PKT_FRAGMENT)))
         return 0;
-    return !p->inner_layer || p->proto == 17;
+    return !p->inner_layer || p->proto == 17 || (p->proto == 41 && p->ip_v == 4);
 }
 
 static void process_layer(kn_engine_t *e, kn_packet_t *p, kn_layer_t layer, int slot)
@@ -263,10 +268,12 @@ static void process_layer(kn_engine_t *e, kn_packet_t *p, kn_layer_t layer, int 
         return;
     }
     if (wants_flow(p)) {
+        if ((p->flags & KN_PKT_ACCT_L3) && p->l3)
+            p->acct_adj = -(int32_t)(p->l3 - p->data);
         f = kn_flow_get(e->flows, p, &dir);
         if (f)
             kn_flow_update(e->flows, f, p, dir);
-        else
+        else if (!(p->flags & KN_PKT_ICMP_ERROR))
             e->ctr.c[KN_CTR_FLOW_NO_FLOW_PKTS]++;
     }
     if (p->inner_layer && too_deep(p, slot)) {

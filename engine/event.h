@@ -75,6 +75,8 @@ typedef struct kn_flow_info {
     uint8_t icmp_seen[2];
     uint8_t icmp_type[2], icmp_code[2];
     uint8_t alerted;
+    uint8_t has_spi;
+    uint32_t spi;
     uint8_t has_tunnel;
     kn_tunnel_info_t tunnel;
     char community_id[32]; /* "1:" + base64(sha1), NUL-terminated; "" when disabled */

@@ -226,12 +226,18 @@ static void flow_end(kn_flow_table_t *ft, kn_flow_t *f, kn_flow_end_t reason)
     ft->ctr->c[KN_CTR_FLOW_ACTIVE] = ft->active;
 }
 
+/* Timed out, in whole seconds as Suricata counts: the last packet's second plus the timeout
+ * must be before the current second. */
+static int timed_out(const kn_flow_table_t *ft, const kn_flow_t *f, kn_time_t now)
+{
+    return f->info.last / KN_USEC + (kn_time_t)flow_timeout(ft, f->list) < now / KN_USEC;
+}
+
 static int expire_list(kn_flow_table_t *ft, int list, kn_time_t now)
 {
-    kn_time_t limit = (kn_time_t)flow_timeout(ft, list) * KN_USEC;
     int n = 0;
 
-    while (ft->lists[list].head && now - ft->lists[list].head->info.last > limit) {
+    while (ft->lists[list].head && timed_out(ft, ft->lists[list].head, now)) {
         flow_end(ft, ft->lists[list].head, KN_END_TIMEOUT);
         ft->ctr->c[KN_CTR_FLOW_TIMEOUT]++;
         n++;
@@ -336,6 +342,54 @@ static kn_flow_t *flow_alloc(kn_flow_table_t *ft, const kn_packet_t *p)
     return f;
 }
 
+/* ICMPv6 request/reply pairs (RFC 4443, 4861, 2710, 4620, 3775) share a flow, as in Suricata;
+ * any other type is a flow of its own per type and code. */
+static int icmpv6_counterpart(uint8_t type)
+{
+    static const uint8_t pairs[][2] = {{128, 129}, {133, 134}, {135, 136}, {130, 131},
+                                       {139, 140}, {144, 145}, {146, 147}};
+    size_t i;
+
+    for (i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+        if (pairs[i][0] == type)
+            return pairs[i][1];
+        if (pairs[i][1] == type)
+            return pairs[i][0];
+    }
+    return -1;
+}
+
+/* The port-like part of the key: ports, an ESP SPI, or the ICMPv6 type. ICMPv4 keys on the
+ * addresses only, so every ICMPv4 exchange between two hosts is one flow (as in Suricata). */
+static void key_ports(const kn_packet_t *p, kn_flow_key_t *k)
+{
+    int peer;
+
+    k->sp = k->dp = 0;
+    switch (p->proto) {
+    case 6: case 17: case 132:
+        k->sp = p->sport;
+        k->dp = p->dport;
+        break;
+    case 50:
+        k->sp = (uint16_t)(p->spi >> 16);
+        k->dp = (uint16_t)p->spi;
+        break;
+    case 58:
+        peer = icmpv6_counterpart(p->icmp_type);
+        if (peer < 0) {
+            k->sp = p->icmp_type;
+            k->dp = p->icmp_code;
+        } else { /* a reply then matches its request with the ports reversed */
+            k->sp = p->icmp_type;
+            k->dp = (uint16_t)peer;
+        }
+        break;
+    default:
+        break;
+    }
+}
+
 static void key_of_packet(const kn_packet_t *p, int vlan_tracking, kn_flow_key_t *k)
 {
     k->src = &p->src;
@@ -345,17 +399,15 @@ static void key_of_packet(const kn_packet_t *p, int vlan_tracking, kn_flow_key_t
     k->depth = p->depth;
     k->vlan_n = vlan_tracking ? p->vlan_n : 0;
     k->vlan = p->vlan;
-    k->sp = k->dp = 0;
-    if (p->proto == 6 || p->proto == 17 || p->proto == 132) {
-        k->sp = p->sport;
-        k->dp = p->dport;
-    }
+    key_ports(p, k);
 }
 
-/* The key of the packet an ICMP error reports on, for finding that packet's flow. */
+/* The key of the packet an ICMPv4 destination unreachable reports on, when it quotes enough of
+ * it (a whole TCP header, or the UDP header), as Suricata requires. */
 static int key_of_quoted(const kn_packet_t *p, int vlan_tracking, kn_flow_key_t *k)
 {
-    if (!(p->flags & KN_PKT_ICMP_ERROR) || (p->q_proto != 6 && p->q_proto != 17))
+    if (p->icmp_type != 3 || (p->q_proto == 6 && p->q_l4len < 20) ||
+        (p->q_proto == 17 && p->q_l4len < 8) || (p->q_proto != 6 && p->q_proto != 17))
         return 0;
     key_of_packet(p, vlan_tracking, k);
     k->src = &p->q_src;
@@ -447,6 +499,10 @@ static kn_flow_t *flow_create(kn_flow_table_t *ft, const kn_packet_t *p, const k
     fi->iface = p->iface;
     fi->start = fi->last = p->ts;
     fi->flow_id = make_flow_id(ft, h, p->ts);
+    if (k->proto == 50 && (p->flags & KN_PKT_HAS_L4)) {
+        fi->has_spi = 1;
+        fi->spi = p->spi;
+    }
     record_tunnel(fi, p);
     ft->created++;
     *dir = swap ? KN_TOCLIENT : KN_TOSERVER;
@@ -472,20 +528,25 @@ kn_flow_t *kn_flow_get(kn_flow_table_t *ft, const kn_packet_t *p, int *dir)
     uint64_t h;
     int m = 0;
 
-    if (key_of_quoted(p, ft->cfg->vlan_tracking, &k)) {
-        h = key_hash(&k);
-        f = lookup(ft, &k, h, &m);
-        if (f) { /* the error travels against the packet it quotes */
-            *dir = m == 1 ? KN_TOCLIENT : KN_TOSERVER;
-            return f;
+    if (p->ip_v == 4 && (p->flags & KN_PKT_ICMP_ERROR)) {
+        /* an ICMPv4 error never starts a flow; it only joins the one it reports on */
+        if (key_of_quoted(p, ft->cfg->vlan_tracking, &k)) {
+            h = key_hash(&k);
+            f = lookup(ft, &k, h, &m);
+            if (f) { /* the error travels against the packet it quotes */
+                *dir = m == 1 ? KN_TOCLIENT : KN_TOSERVER;
+                return f;
+            }
         }
+        ft->ctr->c[KN_CTR_FLOW_ICMP_ERR_UNMATCHED]++;
+        return NULL;
     }
     key_of_packet(p, ft->cfg->vlan_tracking, &k);
     h = key_hash(&k);
     f = lookup(ft, &k, h, &m);
     if (f) {
         *dir = m == 1 ? KN_TOSERVER : KN_TOCLIENT;
-        if (p->ts - f->info.last > (kn_time_t)flow_timeout(ft, f->list) * KN_USEC) {
+        if (timed_out(ft, f, p->ts)) {
             ft->ctr->c[KN_CTR_FLOW_TIMEOUT]++;
             flow_end(ft, f, KN_END_TIMEOUT);
         } else if (p->proto == 6 && kn_stream_is_reuse(&f->tcp, &f->info, p, *dir)) {
@@ -504,7 +565,9 @@ void kn_flow_update(kn_flow_table_t *ft, kn_flow_t *f, const kn_packet_t *p, int
     int list;
 
     fi->pkts[dir]++;
-    fi->bytes[dir] += p->caplen;
+    fi->bytes[dir] += (uint64_t)((int64_t)p->caplen + p->acct_adj);
+    if (!(p->flags & KN_PKT_ICMP_ERROR) || p->proto == fi->proto)
+        f->seen[dir] = 1;
     if (p->ts > fi->last)
         fi->last = p->ts;
     if (fi->proto == 6 && p->proto == 6) {
@@ -518,7 +581,7 @@ void kn_flow_update(kn_flow_table_t *ft, kn_flow_t *f, const kn_packet_t *p, int
         fi->icmp_type[dir] = p->icmp_type;
         fi->icmp_code[dir] = p->icmp_code;
     }
-    if (fi->proto != 6 && fi->state == KN_FLOW_NEW && fi->pkts[0] && fi->pkts[1])
+    if (fi->proto != 6 && fi->state == KN_FLOW_NEW && f->seen[0] && f->seen[1])
         fi->state = KN_FLOW_ESTABLISHED;
     list = flow_class(fi->proto) * 3 + fi->state;
     list_remove(ft, f);

@@ -17,6 +17,7 @@ typedef struct kn_flow {
     uint64_t hash;
     uint8_t list;  /* which timeout list holds it */
     uint8_t depth; /* tunnel depth, part of the key */
+    uint8_t seen[2]; /* a packet (not an ICMP error) went this way: flow state follows these */
     kn_flow_info_t info;
     kn_stream_t tcp;
 } kn_flow_t;

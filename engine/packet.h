@@ -69,6 +69,7 @@ enum {
     KN_PKT_INVALID = 1u << 4,     /* decoding stopped on an error: no flow update */
     KN_PKT_ICMP_ERROR = 1u << 5,  /* ICMP error quoting an inner header */
     KN_PKT_HAS_L4 = 1u << 6,      /* sport/dport/tcp fields are valid */
+    KN_PKT_ACCT_L3 = 1u << 7,     /* count bytes from the IP header (VXLAN inner frames) */
 };
 
 typedef struct kn_packet kn_packet_t;
@@ -115,7 +116,10 @@ struct kn_packet {
     /* the header an ICMP error quotes (KN_PKT_ICMP_ERROR): the packet that caused it */
     uint8_t q_proto;
     uint16_t q_sport, q_dport;
+    uint32_t q_l4len; /* quoted bytes after the quoted IP header */
     kn_addr_t q_src, q_dst;
+    uint32_t spi; /* ESP security parameters index (KN_PKT_HAS_L4 set) */
+    int32_t acct_adj; /* added to caplen when counting flow bytes, as Suricata counts them */
     const uint8_t *payload;
     uint32_t payload_len;    /* captured payload bytes */
     uint32_t payload_wirelen; /* payload bytes the IP header announces */
@@ -130,6 +134,7 @@ struct kn_packet {
     uint32_t inner_wire;
     uint8_t inner_tunnel; /* kn_tunnel_kind_t for the inner packet */
     uint16_t inner_vlan;  /* a VLAN id the tunnel header carries for the inner frame, or 0 */
+    uint16_t inner_hdr;   /* tunnel header bytes Suricata counts with the inner packet */
 
     uint16_t anomalies[KN_MAX_ANOMALIES];
     uint8_t anomaly_n;

@@ -8,6 +8,7 @@
 #include "stream.h"
 
 #define SEQ_GEQ(a, b) ((int32_t)((a) - (b)) >= 0)
+#define SEQ_LEQ(a, b) ((int32_t)((a) - (b)) <= 0)
 
 static void set_state(kn_flow_info_t *fi, kn_tcp_state_t st)
 {
@@ -69,8 +70,10 @@ static void handshake(kn_stream_t *s, kn_flow_info_t *fi, const kn_packet_t *p, 
     int syn_dir = s->d[KN_TOSERVER].syn ? KN_TOSERVER : KN_TOCLIENT;
 
     if (fi->tcp_state == KN_TCP_SYN_SENT && dir != syn_dir && (f & KN_TH_SYN)) {
-        /* SYN/ACK, or a bare SYN back (simultaneous open, split handshake) */
-        if (!(f & KN_TH_ACK) || p->tcp_ack == s->d[syn_dir].isn + 1) {
+        /* SYN/ACK, or a bare SYN back (simultaneous open, split handshake). The SYN/ACK may
+         * acknowledge data the SYN carried (TCP Fast Open, RFC 7413). */
+        if (!(f & KN_TH_ACK) || (SEQ_GEQ(p->tcp_ack, s->d[syn_dir].isn + 1) &&
+                                 SEQ_LEQ(p->tcp_ack, s->d[syn_dir].next_seq))) {
             s->d[dir].isn = p->tcp_seq;
             s->d[dir].syn = 1;
             if (f & KN_TH_ACK)
@@ -133,7 +136,8 @@ void kn_stream_packet(kn_stream_t *s, kn_flow_info_t *fi, const kn_packet_t *p, 
     if ((f & (KN_TH_SYN | KN_TH_ACK)) == KN_TH_SYN)
         ctr->c[KN_CTR_TCP_SYN]++;
     if (!fi->tcp_session) {
-        if ((f & (KN_TH_SYN | KN_TH_ACK | KN_TH_RST)) == KN_TH_SYN)
+        /* only a plain SYN opens a session: SYN+FIN or SYN+RST is a probe, not a connection */
+        if ((f & (KN_TH_SYN | KN_TH_ACK | KN_TH_RST | KN_TH_FIN)) == KN_TH_SYN)
             start_session(s, fi, p, dir, KN_TCP_SYN_SENT, ctr);
         else if (midstream && !(f & KN_TH_RST)) {
             ctr->c[KN_CTR_TCP_MIDSTREAM]++;

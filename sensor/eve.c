@@ -14,7 +14,7 @@
 
 #include "log.h"
 
-#define FLOW_SHAPES 1024
+#define FLOW_SHAPES 2048
 #define TCP_SHAPES 512
 #define SER_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
 #define NEW_KEY (JSON_C_OBJECT_ADD_KEY_IS_NEW | JSON_C_OBJECT_KEY_IS_CONSTANT)
@@ -29,7 +29,7 @@ typedef struct flow_tpl {
     json_object *root;
     json_object *ts, *flow_id, *iface, *vlan[KN_MAX_VLAN];
     json_object *src_ip, *src_port, *dest_ip, *dest_port, *proto;
-    json_object *icmp_type, *icmp_code, *r_icmp_type, *r_icmp_code;
+    json_object *icmp_type, *icmp_code, *r_icmp_type, *r_icmp_code, *spi;
     json_object *t_src, *t_dst, *t_sport, *t_dport, *t_proto, *t_depth;
     json_object *pkts_ts, *pkts_tc, *bytes_ts, *bytes_tc, *start, *end, *age, *state, *reason,
         *alerted;
@@ -231,7 +231,8 @@ static unsigned flow_shape(const kn_eve_t *e, const kn_flow_info_t *fi)
 
     return cls | (unsigned)fi->vlan_n << 2 | tun << 4 | (unsigned)(e->live != 0) << 6 |
            (unsigned)(cls == CLS_ICMP && fi->icmp_seen[KN_TOCLIENT]) << 7 |
-           (unsigned)(fi->proto == 6) << 8 | (unsigned)(fi->community_id[0] != 0) << 9;
+           (unsigned)(fi->proto == 6) << 8 | (unsigned)(fi->community_id[0] != 0) << 9 |
+           (unsigned)(fi->has_spi != 0) << 10;
 }
 
 static void build_flow_head(flow_tpl_t *t, unsigned shape)
@@ -259,6 +260,8 @@ static void build_flow_head(flow_tpl_t *t, unsigned shape)
     if (cls == CLS_PORTS)
         t->dest_port = add_int(r, "dest_port");
     t->proto = add_str(r, "proto");
+    if (shape & 0x400)
+        t->spi = add_int(r, "spi");
     if (cls == CLS_ICMP) {
         t->icmp_type = add_int(r, "icmp_type");
         t->icmp_code = add_int(r, "icmp_code");
@@ -373,6 +376,8 @@ static void fill_flow_head(kn_eve_t *e, flow_tpl_t *t, const kn_event_t *ev)
         json_object_set_int64(t->dest_port, fi->dp);
     }
     json_object_set_string(t->proto, proto_name(fi->proto, pb));
+    if (t->spi)
+        json_object_set_int64(t->spi, fi->spi);
     if (t->icmp_type) {
         int d = fi->icmp_seen[KN_TOSERVER] ? KN_TOSERVER : KN_TOCLIENT;
         json_object_set_int64(t->icmp_type, fi->icmp_type[d]);

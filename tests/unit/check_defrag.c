@@ -241,7 +241,7 @@ START_TEST(ipv6_through_engine)
     f = collect_find(col, 17, 2000);
     ck_assert_ptr_nonnull(f);
     ck_assert_uint_eq(f->pkts[KN_TOSERVER], 1);
-    ck_assert_uint_eq(f->bytes[KN_TOSERVER], 40 + 8 + 16);
+    ck_assert_uint_eq(f->bytes[KN_TOSERVER], 14 + 40 + 8 + 16); /* with the link header */
     kn_engine_free(e);
     free(col);
 }

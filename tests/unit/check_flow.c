@@ -256,6 +256,95 @@ START_TEST(icmp_error_counts_with_its_flow)
     f = &col->flows[0];
     ck_assert_uint_eq(f->proto, 17);
     ck_assert_uint_eq(f->pkts[KN_TOCLIENT], 1);
+    ck_assert_uint_eq(f->state, KN_FLOW_NEW); /* an error is not an answer */
+}
+END_TEST
+
+/* An ICMPv4 error that matches no flow (or quotes too little) makes none, as in Suricata. */
+START_TEST(unmatched_icmp_error_makes_no_flow)
+{
+    tb_t t;
+
+    start();
+    tb_init(&t);
+    tb_eth(&t, 0x0800);
+    tb_ipv4(&t, "10.0.0.254", "10.0.0.1", 1);
+    tb_icmp(&t, 11, 0, 0, 0); /* time exceeded */
+    tb_ipv4(&t, "10.0.0.1", "10.9.9.9", 17);
+    tb_udp(&t, 33434, 33435);
+    tb_finish(&t);
+    collect_feed(eng, t.b, t.len, 1.0, KN_LINK_ETHERNET);
+    kn_engine_flush(eng);
+    ck_assert_int_eq(col->nflows, 0);
+    ck_assert_uint_eq(kn_engine_counters(eng)->c[KN_CTR_FLOW_ICMP_ERR_UNMATCHED], 1);
+    ck_assert_uint_eq(kn_engine_counters(eng)->c[KN_CTR_FLOW_NO_FLOW_PKTS], 0);
+}
+END_TEST
+
+static void icmp6(const char *src, const char *dst, uint8_t type, double ts)
+{
+    tb_t t;
+
+    tb_init(&t);
+    tb_eth(&t, 0x86dd);
+    tb_ipv6(&t, src, dst, 58);
+    tb_icmp6(&t, type, 0, 1, 1);
+    tb_finish(&t);
+    collect_feed(eng, t.b, t.len, ts, KN_LINK_ETHERNET);
+}
+
+/* ICMPv6: a message and its reply share a flow; other types are flows of their own. */
+START_TEST(icmpv6_flows_by_type)
+{
+    int i;
+
+    start();
+    icmp6("2001:db8::1", "2001:db8::2", 128, 1.0); /* echo request */
+    icmp6("2001:db8::2", "2001:db8::1", 129, 1.1); /* echo reply */
+    icmp6("2001:db8::1", "2001:db8::2", 135, 1.2); /* neighbour solicitation */
+    icmp6("2001:db8::2", "2001:db8::1", 136, 1.3); /* neighbour advertisement */
+    icmp6("2001:db8::2", "2001:db8::1", 1, 1.4);   /* destination unreachable */
+    kn_engine_flush(eng);
+    ck_assert_int_eq(col->nflows, 3);
+    for (i = 0; i < 3; i++) { /* echo and neighbour discovery both ways; the error alone */
+        const kn_flow_info_t *f = &col->flows[i];
+        ck_assert_uint_eq(f->pkts[KN_TOSERVER], 1);
+        ck_assert_uint_eq(f->pkts[KN_TOCLIENT], f->icmp_type[KN_TOSERVER] == 1 ? 0 : 1);
+    }
+}
+END_TEST
+
+START_TEST(esp_flows_by_spi)
+{
+    tb_t t;
+    int i;
+
+    start();
+    for (i = 0; i < 3; i++) {
+        tb_init(&t);
+        tb_eth(&t, 0x0800);
+        tb_ipv4(&t, "10.0.0.1", "10.0.0.2", 50);
+        tb_be32(&t, i == 2 ? 0x2222 : 0x1111); /* SPI */
+        tb_be32(&t, (uint32_t)i + 1);          /* sequence */
+        tb_finish(&t);
+        collect_feed(eng, t.b, t.len, 1.0, KN_LINK_ETHERNET);
+    }
+    kn_engine_flush(eng);
+    ck_assert_int_eq(col->nflows, 2);
+    ck_assert(col->flows[0].has_spi);
+    ck_assert_uint_eq(col->flows[0].spi + col->flows[1].spi, 0x3333);
+}
+END_TEST
+
+/* Timeouts count whole seconds, as Suricata: 30.9 s after a packet at x.9 is still alive. */
+START_TEST(timeouts_in_whole_seconds)
+{
+    start();
+    udp("10.0.0.1", 5000, "10.0.0.2", 53, 100.9);
+    udp("10.0.0.1", 5000, "10.0.0.2", 53, 130.95);
+    ck_assert_int_eq(col->nflows, 0);
+    udp("10.0.0.1", 5000, "10.0.0.2", 53, 161.0);
+    ck_assert_int_eq(col->nflows, 1);
 }
 END_TEST
 
@@ -300,6 +389,10 @@ Suite *suite_flow(void)
     tcase_add_test(tc, simulated_memcap_from_packet_n);
     tcase_add_test(tc, icmp_error_counts_with_its_flow);
     tcase_add_test(tc, icmp_echo_is_one_flow);
+    tcase_add_test(tc, unmatched_icmp_error_makes_no_flow);
+    tcase_add_test(tc, icmpv6_flows_by_type);
+    tcase_add_test(tc, esp_flows_by_spi);
+    tcase_add_test(tc, timeouts_in_whole_seconds);
     suite_add_tcase(s, tc);
     return s;
 }

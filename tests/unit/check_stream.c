@@ -135,6 +135,22 @@ START_TEST(lone_syn)
 }
 END_TEST
 
+START_TEST(fast_open_syn_with_data)
+{
+    seg(C, 100, 0, KN_TH_SYN, "early data");
+    seg(S, 900, 111, KN_TH_SYN | KN_TH_ACK, NULL); /* acknowledges the SYN's 10 bytes */
+    seg(C, 111, 901, KN_TH_ACK, NULL);
+    ck_assert_uint_eq(flush_one()->tcp_state, KN_TCP_ESTABLISHED);
+}
+END_TEST
+
+START_TEST(syn_fin_is_not_a_session)
+{
+    seg(C, 100, 0, KN_TH_SYN | KN_TH_FIN, NULL);
+    ck_assert(!flush_one()->tcp_session);
+}
+END_TEST
+
 START_TEST(no_handshake_no_session_unless_midstream)
 {
     int mid;
@@ -190,6 +206,8 @@ Suite *suite_stream(void)
     tcase_add_test(tc, server_fin_then_client_ack_is_fin_wait2);
     tcase_add_test(tc, refused_connection);
     tcase_add_test(tc, lone_syn);
+    tcase_add_test(tc, fast_open_syn_with_data);
+    tcase_add_test(tc, syn_fin_is_not_a_session);
     tcase_add_test(tc, no_handshake_no_session_unless_midstream);
     tcase_add_test(tc, bad_checksum_skips_state_with_k_all);
     suite_add_tcase(s, tc);
