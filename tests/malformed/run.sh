@@ -27,6 +27,11 @@ bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 shared=${KANSHI_SHARED:-$root/../shared}
+if [[ ! -d $shared ]]; then
+    echo "malformed: no shared test data at $shared" >&2
+    exit 2
+fi
+shared=$(cd "$shared" && pwd)
 corpus=$shared/pcaps/malformed
 eve_check=$root/tests/tools/eve_check.py
 jobs=${JOBS:-2}
