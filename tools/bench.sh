@@ -72,10 +72,11 @@ have ndpiReader libndpi-bin || skip[ndpiReader]="not installed (apt-get install 
 have_suricata || skip[suricata]="not installed ($shared/tools/install-suricata.sh, as root)"
 
 # ---- corpora: built once, reused while the sha256 matches -----------------------------------
-# corpus MB: prints the path of build/bench/bench-MBmb.pcap, building it if needed
+# corpus MB [NAME]: prints the path of build/bench/NAME-MBmb.pcap (NAME: bench), building it if
+# needed with the BENCH_* settings of the environment
 corpus() {
     local size=$1 f key
-    f=$outdir/bench-${size}mb.pcap
+    f=$outdir/${2:-bench}-${size}mb.pcap
     key="size_mb=$size $(sha256sum <"$shared/bench/make-bench-pcap.sh" | cut -c1-16)"
     key+=" $(sha256sum <"$shared/bench/pcapremix.c" | cut -c1-16)"
     for v in BENCH_PCAPS BENCH_THEMES BENCH_EXCLUDE BENCH_STEP BENCH_SPREAD BENCH_MAX_GAP BENCH_T0; do
@@ -328,6 +329,32 @@ js() { local s=${1//\\/\\\\}; s=${s//\"/\\\"}; printf '"%s"' "$s"; }
     printf '}\n'
 } >"$outdir/results.json"
 note "wrote ${outdir#"$root"/}/results.txt and ${outdir#"$root"/}/results.json"
+
+# ---- steady traffic: at a constant packet rate, RSS must not grow with the capture ------------
+# The corpus above crowds more copies of the sources into the same ~10 minutes as it grows, so
+# more flows are open at once. Here copies come 700 s apart (more than the longest flow timeout,
+# 600 s), so the traffic rate stays the same and only the duration grows.
+steady() {
+    local f rss active
+    f=$(BENCH_STEP=700 corpus "$1" steady)
+    rm -rf "$work/steady"
+    mkdir -p "$work/steady"
+    /usr/bin/time -f '%M' -o "$work/steady.time" "$bin" -q -r "$f" -l "$work/steady" ||
+        die "kanshi failed on $f"
+    rss=$(tail -n 1 "$work/steady.time")
+    active=$(/usr/bin/python3 -c 'import json,sys
+print(max(json.loads(l)["stats"]["flow"]["active"] for l in open(sys.argv[1]) if "\"stats\"" in l))' \
+        "$work/steady/eve.json")
+    printf '  %4d MiB steady corpus: peak RSS %6.1f MB, peak active flows %s\n' "$1" \
+        "$(echo "$rss" | awk '{ print $1 / 1024 }')" "$active"
+}
+export BENCH_STEP
+{
+    echo
+    echo "kanshi peak RSS at a constant traffic rate (copies 700 s apart):"
+    steady "$small_mb"
+    steady "$mb"
+} | tee -a "$outdir/results.txt"
 
 # a failed kanshi run fails the bench
 awk -F'\t' '$1 ~ /^kanshi/ && $6 != 0 { bad = 1 } END { exit bad }' "$raw" || die "kanshi failed in some runs"
