@@ -20,6 +20,7 @@
     X(NULL_UNSUPPORTED_TYPE, "ltnull.unsupported_type", 1, DECODE)                                 \
     X(RAW_INVALID_IP_VERSION, "ipraw.invalid_ip_version", 1, DECODE)                               \
     X(CHDLC_PKT_TOO_SMALL, "chdlc.pkt_too_small", 1, DECODE)                                       \
+    X(NFLOG_MALFORMED, "nflog.malformed", 0, DECODE)                                               \
     X(VLAN_HEADER_TOO_SMALL, "vlan.header_too_small", 1, DECODE)                                   \
     X(VLAN_UNKNOWN_TYPE, "vlan.unknown_type", 1, DECODE)                                           \
     X(VLAN_TOO_MANY_LAYERS, "vlan.too_many_layers", 1, DECODE)                                     \

@@ -52,6 +52,7 @@
     X(AVG_PKT_SIZE, "decoder.avg_pkt_size", G)                                                     \
     X(MAX_PKT_SIZE, "decoder.max_pkt_size", G)                                                     \
     X(GTPU, "kanshi.decoder.gtpu", C)                                                              \
+    X(NFLOG, "kanshi.decoder.nflog", C)                                                            \
     X(IP_OTHER, "kanshi.decoder.ip_other", C)                                                      \
     X(SNAPLEN_TRUNCATED, "kanshi.decoder.snaplen_truncated", C)                                    \
     X(CSUM_IPV4_BAD, "kanshi.checksum.ipv4_bad", C)                                                \

@@ -318,6 +318,35 @@ static int decode_chdlc(kn_decoder_t *d, kn_packet_t *p, kn_span_t s)
     return kn_decode_ethertype(d, p, kn_rd_be16(s.b + 2), kn_span_skip(s, 4));
 }
 
+/* Linux netfilter log (tcpdump.org/linktypes/LINKTYPE_NFLOG.html): a 4-byte header, then
+ * type-length-value records padded to 4 bytes, one of which (type 9) holds the IP packet. The
+ * record lengths and types are in the reading host's byte order (libpcap converts them). */
+static int decode_nflog(kn_decoder_t *d, kn_packet_t *p, kn_span_t s)
+{
+    uint32_t off = 4;
+
+    kn_ctr_inc(d, KN_CTR_NFLOG);
+    if (s.len < 4)
+        return kn_decode_fail(d, p, KN_ANOM_NFLOG_MALFORMED);
+    while (s.len - off >= 4) {
+        uint16_t tlen, type;
+        memcpy(&tlen, s.b + off, 2);
+        memcpy(&type, s.b + off + 2, 2);
+        if (tlen < 4 || tlen > s.len - off)
+            return kn_decode_fail(d, p, KN_ANOM_NFLOG_MALFORMED);
+        if (type == 9) { /* NFULA_PAYLOAD */
+            kn_span_t pl = kn_span_skip(s, off + 4);
+            pl.len = tlen - 4u;
+            pl.wire = pl.len;
+            return s.b[0] == 10 ? kn_decode_ipv6(d, p, pl) : kn_decode_ipv4(d, p, pl);
+        }
+        off += (tlen + 3u) & ~3u;
+        if (off > s.len)
+            break;
+    }
+    return KN_OK; /* a log record without a packet */
+}
+
 static int decode_link(kn_decoder_t *d, kn_packet_t *p, kn_span_t s)
 {
     switch (p->linktype) {
@@ -345,6 +374,8 @@ static int decode_link(kn_decoder_t *d, kn_packet_t *p, kn_span_t s)
         return decode_ppp(d, p, s);
     case KN_LINK_CHDLC:
         return decode_chdlc(d, p, s);
+    case KN_LINK_NFLOG:
+        return decode_nflog(d, p, s);
     default:
         return kn_decode_fail(d, p, KN_ANOM_UNKNOWN_LINKTYPE);
     }

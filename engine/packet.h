@@ -33,6 +33,7 @@ enum {
     KN_LINK_CHDLC = 104,
     KN_LINK_LOOP = 108,
     KN_LINK_SLL = 113,
+    KN_LINK_NFLOG = 239,
     KN_LINK_IPV4 = 228,
     KN_LINK_IPV6 = 229,
     KN_LINK_SLL2 = 276,

@@ -484,6 +484,23 @@ START_TEST(link_types)
                          KN_OK);
         ck_assert_uint_eq(p.dport, 5555);
     }
+    /* NFLOG: header, a prefix record (type 10, 8 bytes), then the payload record (type 9);
+     * record lengths and types in the reading host's order */
+    {
+        uint16_t plen = (uint16_t)(4 + t.len), nine = 9, ten = 10, eight = 8;
+        size_t n = 0;
+        frame[n++] = 2; frame[n++] = 0; frame[n++] = 0; frame[n++] = 0;
+        memcpy(frame + n, &eight, 2); memcpy(frame + n + 2, &ten, 2); n += 4;
+        memcpy(frame + n, "abcd", 4); n += 4;
+        memcpy(frame + n, &plen, 2); memcpy(frame + n + 2, &nine, 2); n += 4;
+        memcpy(frame + n, t.b, t.len);
+        ck_assert_int_eq(decode_n(&p, frame, n + t.len, n + t.len, KN_LINK_NFLOG), KN_OK);
+        ck_assert_uint_eq(p.dport, 5555);
+        plen = 200; /* longer than the frame */
+        memcpy(frame + 12, &plen, 2);
+        ck_assert_int_eq(decode_n(&p, frame, n + t.len, n + t.len, KN_LINK_NFLOG), KN_ERR);
+        ck_assert(has_anomaly(&p, KN_ANOM_NFLOG_MALFORMED));
+    }
     ck_assert_int_eq(decode_n(&p, t.b, t.len, t.len, 147), KN_ERR); /* a user DLT */
     ck_assert(has_anomaly(&p, KN_ANOM_UNKNOWN_LINKTYPE));
 }
