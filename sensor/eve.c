@@ -36,11 +36,13 @@ typedef struct flow_tpl {
     json_object *cid;
 } flow_tpl_t;
 
+#define MAX_IFACES 16
+
 struct kn_eve {
     const kn_config_t *cfg;
     kn_output_t *out;
     int live;
-    char *const *ifaces;
+    char *ifaces[MAX_IFACES]; /* the names as eve writes them (valid UTF-8, printable) */
     size_t n_ifaces;
     flow_tpl_t *flow_tpl[FLOW_SHAPES];
     tcp_tpl_t *tcp_tpl[TCP_SHAPES];
@@ -601,18 +603,36 @@ void kn_eve_stats(kn_eve_t *e, kn_time_t ts, uint64_t uptime, const kn_counters_
     e->stats_written++;
 }
 
+/* A copy of s fit for a JSON string: a byte that is not printable ASCII becomes '?'. Linux
+ * interface names may hold any byte but '/' and white space; eve lines must stay valid UTF-8. */
+static char *printable_copy(const char *s)
+{
+    char *c = strdup(s), *p;
+
+    for (p = c; p && *p; p++)
+        if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
+            *p = '?';
+    return c;
+}
+
 kn_eve_t *kn_eve_new(const kn_config_t *cfg, kn_output_t *out, int live, char *const *ifaces,
                      size_t n_ifaces)
 {
     kn_eve_t *e = calloc(1, sizeof(*e));
+    size_t i;
 
     if (!e)
         return NULL;
     e->cfg = cfg;
     e->out = out;
     e->live = live;
-    e->ifaces = ifaces;
-    e->n_ifaces = n_ifaces;
+    for (i = 0; i < n_ifaces && i < MAX_IFACES; i++) {
+        if (!(e->ifaces[i] = printable_copy(ifaces[i]))) {
+            kn_eve_free(e);
+            return NULL;
+        }
+        e->n_ifaces++;
+    }
     return e;
 }
 
@@ -622,6 +642,8 @@ void kn_eve_free(kn_eve_t *e)
 
     if (!e)
         return;
+    for (i = 0; i < (int)e->n_ifaces; i++)
+        free(e->ifaces[i]);
     for (i = 0; i < FLOW_SHAPES; i++) {
         if (e->flow_tpl[i]) {
             json_object_put(e->flow_tpl[i]->root);
