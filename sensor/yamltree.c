@@ -213,10 +213,28 @@ static int load_includes(kn_ytree_t *t, kn_ynode_t *into, kn_ynode_t *inc, const
     return 0;
 }
 
+/* Unlinks and returns the map's `include` entry, so it is not merged as a setting. */
+static kn_ynode_t *take_include(kn_ynode_t *m)
+{
+    kn_ynode_t **pp, *prev = NULL;
+
+    for (pp = &m->child; *pp; prev = *pp, pp = &(*pp)->next) {
+        kn_ynode_t *inc = *pp;
+        if (strcmp(inc->key, "include") != 0)
+            continue;
+        *pp = inc->next;
+        if (m->last == inc)
+            m->last = prev;
+        inc->next = NULL;
+        return inc;
+    }
+    return NULL;
+}
+
 static int load_with_includes(kn_ytree_t *t, kn_ynode_t *into, const char *path, int depth,
                               char *err, size_t errlen)
 {
-    kn_ynode_t *m, *inc, **pp;
+    kn_ynode_t *m, *inc;
     int rc = 0;
 
     if (depth > MAX_INCLUDE_DEPTH) {
@@ -225,20 +243,7 @@ static int load_with_includes(kn_ytree_t *t, kn_ynode_t *into, const char *path,
     }
     if (!(m = load_file(t, path, err, errlen)))
         return -1;
-    for (pp = &m->child; *pp; pp = &(*pp)->next)
-        if (strcmp((*pp)->key, "include") == 0)
-            break;
-    inc = *pp;
-    if (inc) { /* unlink it so it is not merged as a setting */
-        *pp = inc->next;
-        if (m->last == inc) {
-            kn_ynode_t *c;
-            m->last = NULL;
-            for (c = m->child; c; c = c->next)
-                m->last = c;
-        }
-        inc->next = NULL;
-    }
+    inc = take_include(m);
     merge_map(into, m);
     if (inc)
         rc = load_includes(t, into, inc, path, depth, err, errlen);
