@@ -339,8 +339,16 @@ static void mark_all(kn_ynode_t *n)
     }
 }
 
-/* One entry of eve-log.types: "flow", or {anomaly: {...}}. */
-static void read_eve_type(kn_cfgctx_t *cx, kn_ynode_t *t)
+static int in_list(const char *const *list, const char *s)
+{
+    for (; *list; list++)
+        if (strcmp(*list, s) == 0)
+            return 1;
+    return 0;
+}
+
+/* The bit of an eve-log type name; KN_EVE_OTHER_APP for Suricata's other loggers, 0 unknown. */
+static unsigned eve_type_bit(const char *name)
 {
     static const struct { const char *name; unsigned bit; } names[] = {
         {"alert", KN_EVE_ALERT}, {"anomaly", KN_EVE_ANOMALY}, {"flow", KN_EVE_FLOW},
@@ -352,10 +360,63 @@ static void read_eve_type(kn_cfgctx_t *cx, kn_ynode_t *t)
         "rfb", "mqtt", "http2", "pgsql", "dhcp", "sip", "quic", "ldap", "arp", "drop",
         "netflow", "frame", "metadata", "dnp3", "modbus", "enip", "websocket", "pop3",
         "mdns", "llmnr", "doh2", "template", "email", NULL};
+    int i;
+
+    for (i = 0; names[i].name; i++)
+        if (strcmp(name, names[i].name) == 0)
+            return names[i].bit;
+    return in_list(other_app, name) ? KN_EVE_OTHER_APP : 0;
+}
+
+/* A yes/no option of an eve-log type; sets *out and returns 1 when present and valid. */
+static int type_flag(kn_cfgctx_t *cx, kn_ynode_t *opts, const char *key, int *out)
+{
+    kn_ynode_t *n = kn_ynode_path(opts, key);
+
+    if (!n || !scalar(cx, n, key))
+        return 0;
+    if (kn_parse_bool(n->value, out) == 0)
+        return 1;
+    cfg_error(cx, n, key, "expected yes or no");
+    return 0;
+}
+
+/* anomaly: {types: {decode, stream, applayer}}; alert: {packet, payload, payload-printable};
+ * stats: {totals}. The other options are Suricata's and are accepted without effect. */
+static void read_type_options(kn_cfgctx_t *cx, const char *name, kn_ynode_t *opts)
+{
+    static const struct { const char *type, *key; unsigned bit; size_t off; } opt[] = {
+        {"anomaly", "types.decode", KN_ANOMALY_DECODE, 0},
+        {"anomaly", "types.stream", KN_ANOMALY_STREAM, 0},
+        {"anomaly", "types.applayer", KN_ANOMALY_APPLAYER, 0},
+        {"alert", "packet", 0, C(alert_packet)},
+        {"alert", "payload", 0, C(alert_payload)},
+        {"alert", "payload-printable", 0, C(alert_payload_printable)},
+        {"stats", "totals", 0, C(stats_totals)}};
+    kn_config_t *cfg = cx->cfg;
+    size_t i;
+    int b;
+
+    for (i = 0; i < sizeof(opt) / sizeof(opt[0]); i++) {
+        if (strcmp(opt[i].type, name) != 0 || !type_flag(cx, opts, opt[i].key, &b))
+            continue;
+        if (!opt[i].bit)
+            *(int *)((char *)cfg + opt[i].off) = b;
+        else if (b)
+            cfg->anomaly_types |= opt[i].bit;
+        else
+            cfg->anomaly_types &= ~opt[i].bit;
+    }
+    mark_all(opts->child);
+}
+
+/* One entry of eve-log.types: "flow", or {anomaly: {...}}. */
+static void read_eve_type(kn_cfgctx_t *cx, kn_ynode_t *t)
+{
     kn_ynode_t *opts = NULL;
     const char *name = t->value;
-    kn_config_t *cfg = cx->cfg;
-    int i, b;
+    unsigned bit;
+    int b;
 
     if (t->type == KN_Y_MAP && t->child) {
         opts = t->child;
@@ -364,62 +425,18 @@ static void read_eve_type(kn_cfgctx_t *cx, kn_ynode_t *t)
     }
     if (!name)
         return;
-    for (i = 0; names[i].name; i++)
-        if (strcmp(name, names[i].name) == 0)
-            break;
-    if (names[i].name) {
-        kn_ynode_t *en = opts ? kn_ymap_get(opts, "enabled") : NULL;
-        if (en && en->type == KN_Y_SCALAR && kn_parse_bool(en->value, &b) == 0 && !b)
-            return;
-        cfg->eve_types |= names[i].bit;
-    } else {
-        for (i = 0; other_app[i] && strcmp(name, other_app[i]) != 0; i++)
-            ;
-        if (!other_app[i])
-            kn_warn("%s:%d: eve-log type '%s' is unknown (ignored)", t->file, t->line, name);
-        else
-            cfg->eve_types |= KN_EVE_OTHER_APP;
+    if (!(bit = eve_type_bit(name))) {
+        kn_warn("%s:%d: eve-log type '%s' is unknown (ignored)", t->file, t->line, name);
         mark_all(opts ? opts->child : NULL);
         return;
     }
-    if (opts && strcmp(name, "anomaly") == 0) {
-        static const struct { const char *k; unsigned bit; } at[] = {
-            {"types.decode", KN_ANOMALY_DECODE}, {"types.stream", KN_ANOMALY_STREAM},
-            {"types.applayer", KN_ANOMALY_APPLAYER}};
-        size_t k;
-        for (k = 0; k < 3; k++) {
-            kn_ynode_t *n = kn_ynode_path(opts, at[k].k);
-            if (!n || !scalar(cx, n, at[k].k))
-                continue;
-            if (kn_parse_bool(n->value, &b) != 0)
-                cfg_error(cx, n, at[k].k, "expected yes or no");
-            else if (b)
-                cfg->anomaly_types |= at[k].bit;
-            else
-                cfg->anomaly_types &= ~at[k].bit;
-        }
-        kn_ymap_get(opts, "packethdr");
-    } else if (opts && strcmp(name, "alert") == 0) {
-        static const struct { const char *k; size_t off; } ao[] = {
-            {"packet", C(alert_packet)}, {"payload", C(alert_payload)},
-            {"payload-printable", C(alert_payload_printable)}};
-        size_t k;
-        for (k = 0; k < 3; k++) {
-            kn_ynode_t *n = kn_ymap_get(opts, ao[k].k);
-            if (n && scalar(cx, n, ao[k].k) && kn_parse_bool(n->value, &b) == 0)
-                *(int *)((char *)cfg + ao[k].off) = b;
-            else if (n)
-                cfg_error(cx, n, ao[k].k, "expected yes or no");
-        }
-        mark_all(opts->child); /* metadata, tagged-packets, xff ...: Suricata's, later */
-    } else if (opts && strcmp(name, "stats") == 0) {
-        kn_ynode_t *n = kn_ymap_get(opts, "totals");
-        if (n && scalar(cx, n, "totals") && kn_parse_bool(n->value, &b) == 0)
-            cfg->stats_totals = b;
-        mark_all(opts->child); /* threads and deltas: one worker, totals only */
-    } else if (opts) {
+    if (opts && type_flag(cx, opts, "enabled", &b) && !b) {
         mark_all(opts->child);
+        return;
     }
+    cx->cfg->eve_types |= bit;
+    if (opts)
+        read_type_options(cx, name, opts);
 }
 
 static void read_eve(kn_cfgctx_t *cx, kn_ynode_t *eve)
@@ -561,13 +578,6 @@ static void read_rules(kn_cfgctx_t *cx, kn_ynode_t *root)
     }
 }
 
-static int in_list(const char *const *list, const char *s)
-{
-    for (; *list; list++)
-        if (strcmp(*list, s) == 0)
-            return 1;
-    return 0;
-}
 
 static void warn_unused_below(const kn_ynode_t *n, const char *prefix)
 {
