@@ -26,6 +26,7 @@ struct kn_capture {
     size_t n;
     uint64_t pcap_cnt;
     uint64_t files_done;
+    uint64_t file_errors;
     kn_capture_pkt_fn pkt;
     void *user;
     uint16_t cur_iface;
@@ -204,6 +205,7 @@ static int run_file(kn_capture_t *c, const char *path, volatile sig_atomic_t *st
                 path, (unsigned long long)c->pcap_cnt, pcap_geterr(h));
     pcap_close(h);
     c->files_done++;
+    c->file_errors += rc == PCAP_ERROR;
     return rc == PCAP_ERROR;
 }
 
@@ -283,6 +285,11 @@ int kn_capture_is_live(const kn_capture_t *c)
 uint64_t kn_capture_files_done(const kn_capture_t *c)
 {
     return c->files_done;
+}
+
+uint64_t kn_capture_file_errors(const kn_capture_t *c)
+{
+    return c->file_errors;
 }
 
 char *const *kn_capture_iface_names(const kn_capture_t *c, size_t *n)

@@ -36,6 +36,7 @@ void kn_capture_kernel_stats(kn_capture_t *c, uint64_t *recv, uint64_t *drop, ui
 
 int kn_capture_is_live(const kn_capture_t *c);
 uint64_t kn_capture_files_done(const kn_capture_t *c);
+uint64_t kn_capture_file_errors(const kn_capture_t *c); /* files cut short by damage */
 
 /* Interface names (index = kn_pkthdr_t.iface); borrowed. */
 char *const *kn_capture_iface_names(const kn_capture_t *c, size_t *n);

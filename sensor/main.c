@@ -249,6 +249,7 @@ static void write_stats(kn_sensor_t *s, kn_time_t ts)
     if (cc.live)
         kn_capture_kernel_stats(s->cap, &cc.kernel_packets, &cc.kernel_drops, &cc.kernel_ifdrops);
     cc.files = kn_capture_files_done(s->cap);
+    cc.file_errors = kn_capture_file_errors(s->cap);
     kn_eve_stats(s->eve, ts, (uint64_t)((ts - s->first_ts) / KN_USEC),
                  kn_engine_counters(s->engine), &cc);
 }
