@@ -85,8 +85,25 @@ typedef struct kn_flow_info {
 typedef enum kn_event_type {
     KN_EV_FLOW = 0, /* a flow ended */
     KN_EV_ANOMALY,  /* a decode anomaly on one packet */
+    KN_EV_ALERT,    /* a signature matched */
     KN_EV_MAX
 } kn_event_type_t;
+
+/* What an alert reports about its signature and the data that matched. */
+typedef struct kn_alert_info {
+    uint32_t sid, gid, rev;
+    uint8_t action;   /* 0 alert, 1 pass, 2 drop, 3 reject (logged as "allowed" in IDS mode) */
+    uint8_t severity; /* the rule's priority, or its classtype's */
+    uint8_t target;   /* 0 none, 1 the source is the target, 2 the destination is */
+    uint8_t to_server;
+    uint8_t stream;   /* matched on reassembled stream data, not on the packet alone */
+    const char *msg;
+    const char *category; /* the classtype's description, or "" */
+    const char *const *metadata; /* "key value" strings */
+    uint16_t nmetadata;
+    const uint8_t *payload; /* what was inspected: the packet payload or the stream window */
+    uint32_t payload_len;
+} kn_alert_info_t;
 
 typedef struct kn_event {
     kn_event_type_t type;
@@ -97,6 +114,7 @@ typedef struct kn_event {
         struct {
             kn_anomaly_t id;
         } anomaly;
+        kn_alert_info_t alert;
     } u;
 } kn_event_t;
 

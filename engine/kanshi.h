@@ -109,4 +109,73 @@ kn_time_t kn_engine_now(const kn_engine_t *e);
 /* Name of a tunnel kind ("vxlan"), or "none". */
 const char *kn_tunnel_name(int kind);
 
+/* ---- rules ---------------------------------------------------------------------------------
+ * A rule set is loaded from text (the sensor reads the files), built once, then handed to any
+ * number of engines. Reloading builds a new set and swaps it in. */
+
+typedef struct kn_ruleset kn_ruleset_t;
+
+typedef enum kn_rule_msg_kind {
+    KN_RULE_FAILED = 0,  /* the rule is wrong */
+    KN_RULE_UNSUPPORTED, /* the rule is fine but uses what kanshi does not do */
+    KN_RULE_WARNING,     /* loaded, with a remark */
+} kn_rule_msg_kind_t;
+
+typedef struct kn_rule_msg {
+    int kind;          /* kn_rule_msg_kind_t */
+    const char *file;  /* as given to kn_ruleset_add_rules() */
+    int line, column;  /* 1-based; column of the keyword that failed */
+    char keyword[48];  /* the keyword at fault, "" for the header */
+    char text[256];
+} kn_rule_msg_t;
+
+typedef void (*kn_rule_msg_fn)(void *user, const kn_rule_msg_t *msg);
+
+typedef struct kn_rules_stats {
+    uint32_t loaded, failed, unsupported, skipped_disabled, duplicates;
+    uint32_t mpm_patterns, mpm_databases;
+    uint32_t iponly, payload, app, other;
+    int cache_hit; /* the prefilter came from the compiled-database cache */
+} kn_rules_stats_t;
+
+kn_ruleset_t *kn_ruleset_new(void);
+void kn_ruleset_free(kn_ruleset_t *rs);
+
+/* Address or port variable (`HOME_NET`, `HTTP_PORTS`); overrides the defaults. */
+int kn_ruleset_set_var(kn_ruleset_t *rs, const char *name, const char *value);
+
+/* classification.config text ("config classification: name,description,priority"). */
+int kn_ruleset_add_classifications(kn_ruleset_t *rs, const char *file, const char *text,
+                                   kn_rule_msg_fn fn, void *user);
+
+/* Rules not to load (the sensor reads them from its configuration). */
+int kn_ruleset_disable_sid(kn_ruleset_t *rs, uint32_t sid);
+
+/* Parses rule text (one rule per logical line; "\" continues a line; "#" comments). Every
+ * problem is reported through fn; loading goes on with the next rule. Returns the number of
+ * rules that failed or are unsupported. */
+int kn_ruleset_add_rules(kn_ruleset_t *rs, const char *file, const char *text, kn_rule_msg_fn fn,
+                         void *user);
+
+/* Compiles the prefilter databases. A serialized database from an earlier build with the same
+ * rules may be given (cache, cache_len) and is used when its key matches; after a build that
+ * compiled, kn_ruleset_cache_blob() returns what to store. Returns KN_OK or KN_ERR (reason in
+ * kn_ruleset_error()). */
+int kn_ruleset_build(kn_ruleset_t *rs, const void *cache, size_t cache_len);
+
+/* The cache key of this rule set (rules, Hyperscan version, CPU platform), 64 hex digits. */
+const char *kn_ruleset_cache_key(kn_ruleset_t *rs);
+
+/* A serialized copy of the compiled databases (borrowed), or NULL. */
+const void *kn_ruleset_cache_blob(const kn_ruleset_t *rs, size_t *len);
+
+const char *kn_ruleset_error(const kn_ruleset_t *rs);
+const kn_rules_stats_t *kn_ruleset_stats(const kn_ruleset_t *rs);
+
+/* Keywords that failed or are unsupported, with counts: call with i = 0, 1, ... until NULL. */
+const char *kn_ruleset_bad_keyword(const kn_ruleset_t *rs, uint32_t i, uint32_t *count);
+
+/* Makes the engine use rs (borrowed; NULL: no detection). Takes effect with the next packet. */
+void kn_engine_set_ruleset(kn_engine_t *e, const kn_ruleset_t *rs);
+
 #endif

@@ -37,6 +37,12 @@ typedef struct kn_setting {
 
 static const kn_setting_t settings[] = {
     {"default-log-dir", T_STR, C(log_dir), 0, 0},
+    {"classification-file", T_STR, C(classification_file), 0, 0},
+    {"reference-config-file", T_STR, C(reference_file), 0, 0},
+    {"threshold-file", T_STR, C(threshold_file), 0, 0},
+    {"disable-sid-file", T_STR, C(disable_sid_file), 0, 0},
+    {"detect.sgh-mpm-caching", T_BOOL, C(mpm_cache), 0, 1},
+    {"detect.sgh-mpm-caching-path", T_STR, C(mpm_cache_dir), 0, 0},
     {"flow.memcap", T_SIZE, E(flow_memcap), 1 << 20, UINT64_MAX},
     {"flow.hash-size", T_U32, E(flow_hash_size), 1, 1u << 26},
     {"flow.prealloc", T_U32, E(flow_prealloc), 0, UINT32_MAX},
@@ -55,7 +61,8 @@ static const kn_setting_t settings[] = {
 /* Sections whose every key kanshi reads: an unknown key in them is reported on its own. */
 static const char *const read_sections[] = {
     "vars", "flow", "flow-timeouts", "defrag", "stats", "decoder", "vlan", "outputs",
-    "pcap", "pcap-file", "default-log-dir", "default-rule-path", "rule-files", NULL};
+    "pcap", "pcap-file", "default-log-dir", "default-rule-path", "rule-files",
+    "classification-file", "reference-config-file", "threshold-file", "disable-sid-file", NULL};
 
 int kn_strlist_add(kn_strlist_t *l, const char *s)
 {
@@ -638,6 +645,7 @@ void kn_config_defaults(kn_config_t *cfg)
     cfg->snaplen = 65535;
     cfg->promisc = 1;
     cfg->csum_opt = KN_CSUM_OPT_AUTO;
+    cfg->mpm_cache = 1;
 }
 
 static int apply_sets(kn_cfgctx_t *cx, kn_ytree_t *t)
@@ -712,4 +720,9 @@ void kn_config_free(kn_config_t *cfg)
     free(cfg->config_file);
     free(cfg->log_dir);
     free(cfg->eve_filename);
+    free(cfg->classification_file);
+    free(cfg->reference_file);
+    free(cfg->threshold_file);
+    free(cfg->disable_sid_file);
+    free(cfg->mpm_cache_dir);
 }

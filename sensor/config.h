@@ -74,6 +74,14 @@ typedef struct kn_config {
     uint32_t buffer_size; /* bytes; 0 keeps libpcap's default */
 
     kn_vars_t address_groups, port_groups;
+
+    /* rules */
+    char *classification_file; /* NULL: rules/classification.config beside the binary */
+    char *reference_file;
+    char *threshold_file;
+    char *disable_sid_file;
+    int mpm_cache;       /* detect.sgh-mpm-caching */
+    char *mpm_cache_dir; /* detect.sgh-mpm-caching-path */
 } kn_config_t;
 
 /* Fills the defaults (Suricata's defaults where Suricata has the setting). */

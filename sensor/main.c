@@ -19,6 +19,7 @@
 #include "kanshi.h"
 #include "log.h"
 #include "output.h"
+#include "rules.h"
 
 enum {
     EXIT_OK = 0,
@@ -34,6 +35,7 @@ typedef struct kn_sensor {
     kn_capture_t *cap;
     kn_output_t *out;
     kn_eve_t *eve;
+    kn_ruleset_t *rules;
     char eve_path[4096];
     kn_time_t first_ts, next_stats;
     struct timespec wall_start, last_flush;
@@ -167,7 +169,7 @@ static int parse_args(kn_config_t *cfg, int argc, char **argv, char **log_dir, c
             }
             break;
         case 'T': cfg->test_only = 1; break;
-        case 'v': kn_log_set_level(kn_log_level() + 1); break;
+        case 'v': kn_log_set_level(kn_log_level() + 1); cfg->verbose++; break;
         case 'q': kn_log_set_level(KN_LOG_ERROR); break;
         case 'V': printf("kanshi %s\n", KN_VERSION); return 1;
         case 'h': usage(stdout); return 1;
@@ -205,30 +207,6 @@ static int finish_config(kn_config_t *cfg, const char *log_dir, const char *bpf_
         kn_err("-r and -i cannot be used together");
         return EXIT_USAGE;
     }
-    return EXIT_OK;
-}
-
-/* Rules are parsed by the detection engine (not built yet): for now the files must exist. */
-static int check_rule_files(const kn_config_t *cfg)
-{
-    size_t i, rules = 0;
-
-    for (i = 0; i < cfg->rule_files.n; i++) {
-        char *text = read_text_file(cfg->rule_files.v[i]), *line, *save = NULL;
-        if (!text) {
-            kn_err("rule file %s: cannot read: %s", cfg->rule_files.v[i],
-                   errno ? strerror(errno) : "too large");
-            return EXIT_INPUT;
-        }
-        for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-            line += strspn(line, " \t");
-            if (*line && *line != '#')
-                rules++;
-        }
-        free(text);
-    }
-    if (rules)
-        kn_warn("%zu rules read but not evaluated: this build has no detection engine yet", rules);
     return EXIT_OK;
 }
 
@@ -338,6 +316,7 @@ static int open_outputs(kn_sensor_t *s)
         kn_err("cannot create the engine: out of memory");
         return EXIT_FATAL;
     }
+    kn_engine_set_ruleset(s->engine, s->rules);
     return EXIT_OK;
 }
 
@@ -380,10 +359,24 @@ static int run(kn_sensor_t *s)
 static void teardown(kn_sensor_t *s)
 {
     kn_engine_free(s->engine);
+    kn_ruleset_free(s->rules);
     kn_eve_free(s->eve);
     kn_output_close(s->out, NULL);
     kn_capture_close(s->cap);
     kn_config_free(&s->cfg);
+}
+
+/* Rules: loaded and built before the first packet. With -T a rule that does not load is an
+ * error; otherwise it is reported and the others run. */
+static int load_rules(kn_sensor_t *s)
+{
+    int failures = 0;
+
+    if (s->cfg.rule_files.n == 0)
+        return EXIT_OK;
+    if (!(s->rules = kn_rules_load(&s->cfg, &failures)))
+        return EXIT_INPUT;
+    return s->cfg.test_only && failures ? EXIT_USAGE : EXIT_OK;
 }
 
 int main(int argc, char **argv)
@@ -404,16 +397,16 @@ int main(int argc, char **argv)
         kn_config_free(&s.cfg);
         return EXIT_USAGE;
     }
-    if ((rc = finish_config(&s.cfg, log_dir, bpf_file)) != EXIT_OK ||
-        (rc = check_rule_files(&s.cfg)) != EXIT_OK) {
+    if ((rc = finish_config(&s.cfg, log_dir, bpf_file)) != EXIT_OK) {
         kn_config_free(&s.cfg);
         return rc;
     }
-    if (s.cfg.test_only) {
-        kn_info("configuration OK%s%s", s.cfg.config_file ? ": " : "",
-                s.cfg.config_file ? s.cfg.config_file : "");
-        kn_config_free(&s.cfg);
-        return EXIT_OK;
+    if ((rc = load_rules(&s)) != EXIT_OK || s.cfg.test_only) {
+        if (rc == EXIT_OK)
+            kn_info("configuration OK%s%s", s.cfg.config_file ? ": " : "",
+                    s.cfg.config_file ? s.cfg.config_file : "");
+        teardown(&s);
+        return rc;
     }
     if (!(s.cap = kn_capture_open(&s.cfg, err, sizeof(err)))) {
         kn_err("%s", err);
