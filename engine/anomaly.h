@@ -1,10 +1,11 @@
 /* anomaly.h: the named anomalies the engine can raise, in one table.
  *
- * Each row is an id, the name written in eve and stats, and whether Suricata has the same name
- * (its decode-events.h); those rows keep Suricata's name so the `decode-event` rule keyword and
- * existing dashboards see the same strings, and their counters go into Suricata's
- * stats.decoder.event object. Rows Suricata lacks are ours and are counted in the `kanshi`
- * stats object instead. Adding an anomaly is one row here. */
+ * Each row is an id, the name written in eve and stats, whether Suricata has the same name
+ * (its decode-events.h, or its stream events), and the layer that raises it. Rows Suricata has
+ * keep Suricata's name so the `decode-event` / `stream-event` rule keywords and existing
+ * dashboards see the same strings; decoder rows Suricata has are counted in its
+ * stats.decoder.event object, the others (and every stream row, which Suricata does not count)
+ * in the `kanshi` stats object. Adding an anomaly is one row here. */
 #ifndef KANSHI_ENGINE_ANOMALY_H
 #define KANSHI_ENGINE_ANOMALY_H
 
@@ -133,7 +134,18 @@
     X(UNKNOWN_LINKTYPE, "unknown_linktype", 0, DECODE)                                             \
     X(DEFRAG_MEMCAP, "defrag.memcap", 0, DECODE)                                                   \
     X(DEFRAG_TIMEOUT, "defrag.timeout", 0, DECODE)                                                 \
-    X(FLOW_MEMCAP, "flow.memcap", 0, DECODE)
+    X(FLOW_MEMCAP, "flow.memcap", 0, DECODE)                                                       \
+    X(STREAM_3WHS_SYNACK_WRONG_ACK, "stream.3whs_synack_with_wrong_ack", 1, STREAM)                \
+    X(STREAM_3WHS_SYNACK_WRONG_DIR, "stream.3whs_synack_in_wrong_direction", 1, STREAM)            \
+    X(STREAM_FIN_NO_SESSION, "stream.fin_but_no_session", 1, STREAM)                               \
+    X(STREAM_RST_NO_SESSION, "stream.rst_but_no_session", 1, STREAM)                               \
+    X(STREAM_FIN_SYN, "stream.fin_syn", 1, STREAM)                                                 \
+    X(STREAM_PKT_RETRANSMISSION, "stream.pkt_retransmission", 1, STREAM)                           \
+    X(STREAM_OVERLAP_DIFF, "stream.reassembly_overlap_different_data", 1, STREAM)                  \
+    X(STREAM_SEQ_GAP, "stream.reassembly_seq_gap", 1, STREAM)                                      \
+    X(STREAM_DEPTH_REACHED, "stream.reassembly_depth_reached", 1, STREAM)                          \
+    X(STREAM_BEFORE_BASE_SEQ, "stream.reassembly_segment_before_base_seq", 1, STREAM)              \
+    X(STREAM_MEMCAP, "stream.reassembly_memcap", 0, STREAM)
 
 #define KN_ANOM_ENUM(id, name, sur, layer) KN_ANOM_##id,
 typedef enum kn_anomaly {

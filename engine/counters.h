@@ -97,6 +97,20 @@
     X(TCP_RST, "tcp.rst", C)                                                                       \
     X(TCP_MIDSTREAM, "tcp.midstream_pickups", C)                                                   \
     X(TCP_INVALID_CSUM, "tcp.invalid_checksum", C)                                                 \
+    X(TCP_SEGMENT_MEMCAP, "tcp.segment_memcap_drop", C)                                            \
+    X(TCP_REASSEMBLY_MEMUSE, "tcp.reassembly_memuse", G)                                           \
+    X(TCP_REASSEMBLY_GAP, "tcp.reassembly_gap", C)                                                 \
+    X(TCP_OVERLAP, "tcp.overlap", C)                                                               \
+    X(TCP_OVERLAP_DIFF, "tcp.overlap_diff_data", C)                                                \
+    X(TCP_DEPTH_REACHED, "tcp.stream_depth_reached", C)                                            \
+    X(DETECT_ALERT, "detect.alert", C)                                                             \
+    X(DETECT_SUPPRESSED, "detect.alerts_suppressed", C)                                            \
+    X(DETECT_CANDIDATES, "kanshi.detect.candidates", C)                                            \
+    X(DETECT_MPM_ERRORS, "kanshi.detect.prefilter_errors", C)                                      \
+    X(DETECT_BUDGET, "kanshi.detect.budget_exhausted", C)                                          \
+    X(DETECT_STATE_MEMCAP, "kanshi.detect.state_memcap_drop", C)                                   \
+    X(DETECT_THRESH_MEMCAP, "kanshi.detect.threshold_memcap_drop", C)                              \
+    X(DETECT_THRESH_MEMUSE, "kanshi.detect.threshold_memuse", G)                                   \
     X(DEFRAG_V4_FRAGMENTS, "defrag.ipv4.fragments", C)                                             \
     X(DEFRAG_V4_REASSEMBLED, "defrag.ipv4.reassembled", C)                                         \
     X(DEFRAG_V4_TIMEOUTS, "defrag.ipv4.timeouts", C)                                               \

@@ -13,7 +13,9 @@
 #include "community_id.h"
 #include "decode.h"
 #include "defrag.h"
+#include "detect.h"
 #include "flow.h"
+#include "reasm.h"
 
 /* One slot per layer, and one more per layer for a reassembled datagram. */
 #define KN_PKT_SLOTS (2 * (KN_MAX_DEPTH + 1))
@@ -28,6 +30,10 @@ struct kn_engine {
     kn_defrag_t *defrag;
     kn_cid_t *cid;
     kn_time_t now, last_sweep;
+    kn_reasm_pool_t pool;
+    kn_detect_ctx_t *det;
+    uint32_t rules_gen;
+    uint64_t state_memuse;
     kn_packet_t pkts[KN_PKT_SLOTS];
     uint8_t *reasm[KN_MAX_DEPTH + 1]; /* reassembled datagrams, one buffer per depth */
 };
@@ -67,6 +73,11 @@ void kn_engine_config_defaults(kn_engine_config_t *cfg)
     cfg->geneve_port = 6081;
     cfg->teredo_port = 3544;
     cfg->gtpu_port = 2152;
+    cfg->stream_depth = 1u << 20;
+    cfg->stream_memcap = 256ULL << 20;
+    cfg->stream_policy = KN_TCP_POLICY_BSD;
+    cfg->stream_overlap = 1024;
+    cfg->detect_state_memcap = 32ULL << 20;
 }
 
 static void ensure_community_id(kn_engine_t *e, kn_flow_info_t *fi)
@@ -92,12 +103,33 @@ static void emit(kn_engine_t *e, kn_event_t *ev)
     e->cb(ev, e->user);
 }
 
+static void on_alert(void *user, kn_event_t *ev)
+{
+    kn_engine_t *e = user;
+
+    if (ev->flow)
+        ensure_community_id(e, (kn_flow_info_t *)ev->flow);
+    emit(e, ev);
+}
+
+/* What a flow holds beyond its record: detection state and reassembled bytes. */
+static void flow_release(void *ctx, kn_flow_t *f)
+{
+    kn_engine_t *e = ctx;
+
+    e->state_memuse -= kn_detect_flow_free(f);
+    kn_stream_free(&f->tcp, &e->pool);
+}
+
 static void on_flow_end(void *ctx, kn_flow_t *f)
 {
     kn_engine_t *e = ctx;
     kn_event_t ev;
 
     ensure_community_id(e, &f->info);
+    if (e->det)
+        kn_detect_flow_end(e->det, f, &e->pool);
+    flow_release(e, f);
     memset(&ev, 0, sizeof(ev));
     ev.type = KN_EV_FLOW;
     ev.ts = e->now > f->info.last ? e->now : f->info.last;
@@ -137,7 +169,12 @@ kn_engine_t *kn_engine_new(const kn_engine_config_t *cfg, kn_event_cb cb, void *
     e->user = user;
     e->dec.cfg = &e->cfg;
     e->dec.ctr = &e->ctr;
-    e->flows = kn_flow_table_new(&e->cfg, &e->ctr, on_flow_end, e);
+    e->flows = kn_flow_table_new(&e->cfg, &e->ctr, on_flow_end, flow_release, e);
+    e->pool.memcap = cfg->stream_memcap;
+    e->pool.depth = cfg->stream_depth;
+    e->pool.overlap = cfg->stream_overlap;
+    e->pool.policy = cfg->stream_policy;
+    e->pool.ctr = &e->ctr;
     e->defrag = kn_defrag_new(&e->cfg, &e->ctr);
     e->cid = kn_cid_new();
     if (!e->flows || !e->defrag || (cfg->community_id && !e->cid))
@@ -158,6 +195,7 @@ void kn_engine_free(kn_engine_t *e)
     if (!e)
         return;
     kn_flow_table_free(e->flows);
+    kn_detect_ctx_free(e->det);
     kn_defrag_free(e->defrag);
     kn_cid_free(e->cid);
     for (i = 0; i <= KN_MAX_DEPTH; i++)
@@ -248,8 +286,34 @@ static int wants_flow(const kn_packet_t *p)
     return !p->inner_layer || p->proto == 17 || (p->proto == 41 && p->ip_v == 4);
 }
 
+/* The TCP payload into the session's reassembly (whether or not rules read it, so stream
+ * anomalies and gaps are the same with or without rules). */
+static void stream_step(kn_engine_t *e, kn_flow_t *f, kn_packet_t *p, int dir,
+                        kn_stream_view_t *sv)
+{
+    unsigned fl;
+
+    if (!f || p->proto != 6 || f->info.proto != 6 || (p->flags & KN_PKT_ICMP_ERROR) ||
+        ((p->flags & KN_PKT_BAD_CSUM) && e->cfg.csum_mode == KN_CSUM_ALL))
+        return;
+    fl = kn_stream_data(&f->tcp, &f->info, p, dir, &e->pool);
+    sv->ra = f->tcp.ra[dir];
+    sv->in_stream = p->payload_len && (fl & (KN_RA_NEW_DATA | KN_RA_RETRANSMIT | KN_RA_DEPTH));
+}
+
+/* Rules on the packet, then the stream data they have seen is let go. */
+static void detect_step(kn_engine_t *e, kn_packet_t *p, kn_flow_t *f, int dir,
+                        const kn_stream_view_t *sv)
+{
+    if (e->det)
+        kn_detect_packet(e->det, p, f, dir, sv);
+    if (sv && sv->ra && kn_reasm_fresh(sv->ra))
+        kn_reasm_consumed(&e->pool, sv->ra);
+}
+
 static void process_layer(kn_engine_t *e, kn_packet_t *p, kn_layer_t layer, int slot)
 {
+    kn_stream_view_t sv = {NULL, 0};
     kn_flow_t *f = NULL;
     int dir = KN_TOSERVER;
     uint32_t len;
@@ -257,11 +321,13 @@ static void process_layer(kn_engine_t *e, kn_packet_t *p, kn_layer_t layer, int 
     kn_decode(&e->dec, p, layer);
     if (p->flags & KN_PKT_INVALID) {
         e->ctr.c[KN_CTR_INVALID]++;
+        detect_step(e, p, NULL, dir, NULL);
         emit_anomalies(e, p, NULL);
         return;
     }
     if (p->flags & KN_PKT_FRAGMENT) {
         len = kn_defrag_insert(e->defrag, p, e->reasm[p->depth]);
+        detect_step(e, p, NULL, dir, NULL);
         emit_anomalies(e, p, NULL);
         if (len)
             reassembled(e, p, len, slot);
@@ -275,12 +341,14 @@ static void process_layer(kn_engine_t *e, kn_packet_t *p, kn_layer_t layer, int 
             kn_flow_update(e->flows, f, p, dir);
         else if (!(p->flags & KN_PKT_ICMP_ERROR))
             e->ctr.c[KN_CTR_FLOW_NO_FLOW_PKTS]++;
+        stream_step(e, f, p, dir, &sv);
     }
     if (p->inner_layer && too_deep(p, slot)) {
         e->ctr.c[KN_CTR_TOO_MANY_LAYERS]++;
         kn_packet_anomaly(&e->ctr, p, KN_ANOM_TOO_MANY_LAYERS);
         p->inner_layer = KN_L_NONE;
     }
+    detect_step(e, p, f, dir, &sv);
     emit_anomalies(e, p, f);
     if (p->inner_layer)
         inner_layer(e, p, slot);
@@ -331,4 +399,17 @@ const kn_counters_t *kn_engine_counters(kn_engine_t *e)
 kn_time_t kn_engine_now(const kn_engine_t *e)
 {
     return e->now;
+}
+
+int kn_engine_set_ruleset(kn_engine_t *e, const kn_ruleset_t *rs)
+{
+    kn_detect_ctx_free(e->det);
+    e->det = NULL;
+    if (!rs)
+        return KN_OK;
+    e->det = kn_detect_ctx_new(rs, &e->ctr, on_alert, e, ++e->rules_gen, &e->state_memuse);
+    if (!e->det)
+        return KN_ERR;
+    e->det->state_memcap = e->cfg.detect_state_memcap;
+    return KN_OK;
 }

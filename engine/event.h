@@ -75,6 +75,7 @@ typedef struct kn_flow_info {
     uint8_t icmp_seen[2];
     uint8_t icmp_type[2], icmp_code[2];
     uint8_t alerted;
+    uint8_t app_proto; /* kn_app_t once the app layer knows it, 0 (unknown) before */
     uint8_t has_spi;
     uint32_t spi;
     uint8_t has_tunnel;

@@ -25,6 +25,7 @@ struct kn_flow_table {
     const kn_engine_config_t *cfg;
     kn_counters_t *ctr;
     kn_flow_end_fn end;
+    kn_flow_release_fn release;
     void *end_ctx;
     kn_flow_t **buckets;
     uint64_t mask;
@@ -108,7 +109,7 @@ static uint32_t flow_timeout(const kn_flow_table_t *ft, int list)
 static int grow(kn_flow_table_t *ft);
 
 kn_flow_table_t *kn_flow_table_new(const kn_engine_config_t *cfg, kn_counters_t *ctr,
-                                   kn_flow_end_fn end, void *ctx)
+                                   kn_flow_end_fn end, kn_flow_release_fn release, void *ctx)
 {
     kn_flow_table_t *ft = calloc(1, sizeof(*ft));
     uint64_t n = 1024, want, capacity = cfg->flow_memcap / sizeof(kn_flow_t);
@@ -128,6 +129,7 @@ kn_flow_table_t *kn_flow_table_new(const kn_engine_config_t *cfg, kn_counters_t 
     ft->cfg = cfg;
     ft->ctr = ctr;
     ft->end = end;
+    ft->release = release;
     ft->end_ctx = ctx;
     ft->capacity = capacity;
     if (ft->capacity < 16)
@@ -144,6 +146,11 @@ void kn_flow_table_free(kn_flow_table_t *ft)
 
     if (!ft)
         return;
+    for (i = 0; i < NLISTS; i++) {
+        kn_flow_t *f;
+        for (f = ft->lists[i].head; f && ft->release; f = f->next)
+            ft->release(ft->end_ctx, f);
+    }
     for (i = 0; i < ft->nblocks; i++)
         free(ft->blocks[i]);
     free(ft->blocks);
@@ -559,7 +566,7 @@ kn_flow_t *kn_flow_get(kn_flow_table_t *ft, const kn_packet_t *p, int *dir)
     return flow_create(ft, p, &k, h, dir);
 }
 
-void kn_flow_update(kn_flow_table_t *ft, kn_flow_t *f, const kn_packet_t *p, int dir)
+void kn_flow_update(kn_flow_table_t *ft, kn_flow_t *f, kn_packet_t *p, int dir)
 {
     kn_flow_info_t *fi = &f->info;
     int list;

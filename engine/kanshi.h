@@ -48,6 +48,15 @@ typedef enum kn_defrag_policy {
     KN_DEFRAG_LAST,    /* the newest bytes always win */
 } kn_defrag_policy_t;
 
+/* Which copy of overlapping TCP bytes wins (stream.reassembly.policy; docs/operations.md). */
+typedef enum kn_tcp_policy {
+    KN_TCP_POLICY_BSD = 0, /* the segment that starts lower wins; on a tie, the one held */
+    KN_TCP_POLICY_LINUX,   /* lower start wins; on a tie, the longer new segment */
+    KN_TCP_POLICY_WINDOWS, /* the one held, unless the new one covers it entirely */
+    KN_TCP_POLICY_FIRST,   /* bytes held always win */
+    KN_TCP_POLICY_LAST,    /* the newest bytes always win */
+} kn_tcp_policy_t;
+
 typedef struct kn_engine_config {
     kn_timeouts_t timeouts[KN_FC_MAX];
     uint64_t flow_memcap;      /* bytes for flow records */
@@ -65,6 +74,11 @@ typedef struct kn_engine_config {
     uint16_t community_id_seed;
     uint16_t vxlan_port, geneve_port, teredo_port, gtpu_port; /* 0 disables that decoder */
     uint8_t midstream;         /* 1: pick up TCP sessions without a handshake */
+    uint32_t stream_depth;     /* bytes reassembled per direction, 0: no limit */
+    uint64_t stream_memcap;    /* bytes of reassembled data held at once */
+    uint8_t stream_policy;     /* kn_tcp_policy_t (reasm.h): which overlapping bytes win */
+    uint32_t stream_overlap;   /* inspected bytes kept so a match may straddle segments */
+    uint64_t detect_state_memcap; /* bytes of per-flow rule state (flowbits, flowints) */
     uint32_t simulate_flow_memcap_at; /* QA: act as if the flow memcap were hit from packet N on */
 } kn_engine_config_t;
 
@@ -108,6 +122,9 @@ kn_time_t kn_engine_now(const kn_engine_t *e);
 
 /* Name of a tunnel kind ("vxlan"), or "none". */
 const char *kn_tunnel_name(int kind);
+
+/* Name of an application protocol as eve writes it ("http"), or "unknown". */
+const char *kn_app_name(int app);
 
 /* ---- rules ---------------------------------------------------------------------------------
  * A rule set is loaded from text (the sensor reads the files), built once, then handed to any
@@ -175,7 +192,8 @@ const kn_rules_stats_t *kn_ruleset_stats(const kn_ruleset_t *rs);
 /* Keywords that failed or are unsupported, with counts: call with i = 0, 1, ... until NULL. */
 const char *kn_ruleset_bad_keyword(const kn_ruleset_t *rs, uint32_t i, uint32_t *count);
 
-/* Makes the engine use rs (borrowed; NULL: no detection). Takes effect with the next packet. */
-void kn_engine_set_ruleset(kn_engine_t *e, const kn_ruleset_t *rs);
+/* Makes the engine use rs (borrowed, built; NULL: no detection). Takes effect with the next
+ * packet. Returns KN_ERR (and detection is off) when memory runs out or rs is not built. */
+int kn_engine_set_ruleset(kn_engine_t *e, const kn_ruleset_t *rs);
 
 #endif

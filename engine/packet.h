@@ -71,6 +71,7 @@ enum {
     KN_PKT_ICMP_ERROR = 1u << 5,  /* ICMP error quoting an inner header */
     KN_PKT_HAS_L4 = 1u << 6,      /* sport/dport/tcp fields are valid */
     KN_PKT_ACCT_L3 = 1u << 7,     /* count bytes from the IP header (VXLAN inner frames) */
+    KN_PKT_PSEUDO = 1u << 8,      /* made up at a flow's end to inspect its last stream data */
 };
 
 typedef struct kn_packet kn_packet_t;

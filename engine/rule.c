@@ -56,7 +56,7 @@ static const char *const unsupported_keywords[] = {
     "filemagic", "filemd5", "filesha1", "filesha256", "filesize", "fileext", "filename",
     "replace", "rpc", "dce_iface", "dce_opnum", "dce_stub_data", "ssl_state", "sameip_xx",
     "krb5_err_code", "krb5_msg_type", "modbus", "dnp3_func", "dnp3_ind", "dnp3_obj",
-    "enip_command", "cip_service", "template", "prefilter", "pcrexform", "xor", "config",
+    "enip_command", "cip_service", "template", "pcrexform", "xor", "config",
     "entropy", "luaxform", "from_base64", NULL};
 
 int kn_names_id(kn_names_t *t, const char *name, int add)

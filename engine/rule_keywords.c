@@ -113,7 +113,8 @@ static int kw_noalert(kn_rparse_t *ps, const char *val)
     return KN_KW_OK;
 }
 
-/* tag and requires are accepted: tagging logs more packets (not done), requires is met. */
+/* tag, requires and prefilter are accepted: tagging logs more packets (not done), requires
+ * is met, prefilter only says which keyword Suricata should prefilter on. */
 static int kw_accept(kn_rparse_t *ps, const char *val)
 {
     (void)ps;
@@ -567,19 +568,33 @@ static int anomaly_by_name(const char *name)
     return -1;
 }
 
-static int kw_decode_event(kn_rparse_t *ps, const char *val)
+/* A decode-event or stream-event condition: the packet must carry that anomaly. */
+static int add_event(kn_rparse_t *ps, const char *name, int layer)
 {
     kn_sig_t *s = ps->s;
     uint16_t *ne;
-    int a = anomaly_by_name(val);
+    int a = anomaly_by_name(name);
 
-    if (a < 0 || kn_anomaly_info((kn_anomaly_t)a)->layer == KN_LAYER_APPLAYER)
-        return kn_kw_unsupported(ps, "kanshi does not raise the event '%.60s'", val);
+    if (a < 0 || kn_anomaly_info((kn_anomaly_t)a)->layer != layer)
+        return kn_kw_unsupported(ps, "kanshi does not raise the event '%.60s'", name);
     if (!(ne = realloc(s->events, (s->nevents + 1u) * sizeof(*ne))))
         return kn_kw_fail(ps, "out of memory");
     s->events = ne;
     ne[s->nevents++] = (uint16_t)a;
     return KN_KW_OK;
+}
+
+static int kw_decode_event(kn_rparse_t *ps, const char *val)
+{
+    return add_event(ps, val, KN_LAYER_DECODE);
+}
+
+static int kw_stream_event(kn_rparse_t *ps, const char *val)
+{
+    char name[96];
+
+    snprintf(name, sizeof(name), "stream.%s", val);
+    return add_event(ps, name, KN_LAYER_STREAM);
 }
 
 static int add_appkw(kn_rparse_t *ps, int kind, const char *val, int numeric, uint64_t max)
@@ -619,11 +634,6 @@ APPKW(kw_cert_valid, KN_AK_TLS_CERT_VALID, 0, 0)
 APPKW(kw_cert_chain_len, KN_AK_TLS_CERT_CHAIN_LEN, 1, 255)
 #undef APPKW
 
-static int kw_stream_event(kn_rparse_t *ps, const char *val)
-{
-    return kw_decode_event(ps, val);
-}
-
 /* app-layer-protocol:[!]NAME[,final|original|either|to_server|to_client] */
 static int kw_app_layer_protocol(kn_rparse_t *ps, const char *val)
 {
@@ -653,6 +663,7 @@ const kn_keyword_t kn_other_keywords[] = {
     {"noalert", kw_noalert, KN_KWF_NO_VALUE},
     {"tag", kw_accept, 0},
     {"requires", kw_accept, 0},
+    {"prefilter", kw_accept, KN_KWF_NO_VALUE}, /* a prefilter hint: no effect on what matches */
     {"flow", kw_flow, KN_KWF_VALUE},
     {"flowbits", kw_flowbits, KN_KWF_VALUE},
     {"flowint", kw_flowint, KN_KWF_VALUE},
@@ -668,6 +679,7 @@ const kn_keyword_t kn_other_keywords[] = {
     {"fragbits", kw_fragbits, KN_KWF_VALUE},
     {"ipopts", kw_ipopts, KN_KWF_VALUE},
     {"flags", kw_flags, KN_KWF_VALUE},
+    {"tcp.flags", kw_flags, KN_KWF_VALUE},
     {"seq", kw_seq, KN_KWF_VALUE},
     {"ack", kw_ack, KN_KWF_VALUE},
     {"window", kw_window, KN_KWF_VALUE},

@@ -552,8 +552,10 @@ static int byte_check(kn_rparse_t *ps, const char *kw, kn_bytes_t *b)
 {
     int max = (b->flags & KN_BYTE_STRING) ? 23 : 8;
 
-    /* 0 bytes loads (Suricata takes it; ET has such rules) and never matches */
-    if (b->nbytes > max || (b->nbytes == 0 && !(b->flags & KN_BYTE_STRING)))
+    /* 0 bytes: byte_jump moves by its post_offset alone; a string byte_test loads (Suricata
+     * takes it; ET has such rules) and never matches */
+    if (b->nbytes > max ||
+        (b->nbytes == 0 && !(b->flags & KN_BYTE_STRING) && strcmp(kw, "byte_jump") != 0))
         return kn_kw_fail(ps, "%s: %u bytes (1 to %d%s)", kw, b->nbytes, max,
                           max == 8 ? " unless string" : "");
     if ((b->flags & KN_BYTE_STRING) && (b->flags & KN_BYTE_LITTLE))
@@ -627,7 +629,7 @@ static int kw_byte_jump(kn_rparse_t *ps, const char *val)
     int64_t nb, v;
 
     snprintf(buf, sizeof(buf), "%s", val);
-    if ((n = kn_split(buf, p, 16)) < 2 || kn_parse_i64(p[0], 1, 64, &nb))
+    if ((n = kn_split(buf, p, 16)) < 2 || kn_parse_i64(p[0], 0, 64, &nb))
         return kn_kw_fail(ps, "byte_jump: expected bytes,offset[,options]");
     if (!(sm = byte_item(ps, KN_SM_BYTE_JUMP, "byte_jump")))
         return KN_KW_FAIL;

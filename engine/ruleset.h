@@ -11,6 +11,7 @@
 #include "addrset.h"
 #include "kanshi.h"
 #include "sig.h"
+#include "threshold.h"
 
 typedef struct kn_classtype {
     char *name, *desc;
@@ -36,6 +37,10 @@ struct kn_ruleset {
     uint32_t *disabled;               /* sids not to load */
     uint32_t ndisabled;
     kn_rules_stats_t stats;
+    kn_suppress_t *supp; /* threshold.config */
+    uint32_t nsupp;
+    kn_thconf_t *thconf;
+    uint32_t nthconf;
     kn_names_t bad_kw; /* keywords that failed or are unsupported, with counts below */
     uint32_t *bad_kw_count;
     struct kn_detect *detect; /* set by kn_ruleset_build() */

@@ -399,6 +399,7 @@ static void read_type_options(kn_cfgctx_t *cx, const char *name, kn_ynode_t *opt
         {"alert", "packet", 0, C(alert_packet)},
         {"alert", "payload", 0, C(alert_payload)},
         {"alert", "payload-printable", 0, C(alert_payload_printable)},
+        {"alert", "metadata", 0, C(alert_metadata)},
         {"stats", "totals", 0, C(stats_totals)}};
     kn_config_t *cfg = cx->cfg;
     size_t i;
@@ -642,6 +643,7 @@ void kn_config_defaults(kn_config_t *cfg)
     cfg->stats_enabled = 1;
     cfg->stats_interval = 8;
     cfg->stats_totals = 1;
+    cfg->alert_metadata = 1;
     cfg->snaplen = 65535;
     cfg->promisc = 1;
     cfg->csum_opt = KN_CSUM_OPT_AUTO;

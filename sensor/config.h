@@ -63,7 +63,7 @@ typedef struct kn_config {
     char *eve_filename;
     unsigned eve_types;
     unsigned anomaly_types;
-    int alert_packet, alert_payload, alert_payload_printable;
+    int alert_packet, alert_payload, alert_payload_printable, alert_metadata;
     int stats_enabled;
     uint32_t stats_interval; /* seconds of packet time */
     int stats_totals;

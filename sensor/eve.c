@@ -5,7 +5,7 @@
  * TCP flags seen ...) and kept, and each record only sets the values of its leaves before
  * json-c serializes the tree. Rarer events (anomalies, stats) are built fresh. Everything
  * Suricata's schema does not define goes in a top-level `kanshi` object. */
-#include "eve.h"
+#include "eve_private.h"
 
 #include <json-c/json.h>
 #include <stdio.h>
@@ -13,42 +13,6 @@
 #include <string.h>
 
 #include "log.h"
-
-#define FLOW_SHAPES 2048
-#define TCP_SHAPES 512
-#define SER_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
-#define NEW_KEY (JSON_C_OBJECT_ADD_KEY_IS_NEW | JSON_C_OBJECT_KEY_IS_CONSTANT)
-
-enum { CLS_PORTS = 0, CLS_ICMP = 1, CLS_OTHER = 2 };
-
-typedef struct tcp_tpl {
-    json_object *obj, *flags, *flags_ts, *flags_tc, *state;
-} tcp_tpl_t;
-
-typedef struct flow_tpl {
-    json_object *root;
-    json_object *ts, *flow_id, *iface, *vlan[KN_MAX_VLAN];
-    json_object *src_ip, *src_port, *dest_ip, *dest_port, *proto;
-    json_object *icmp_type, *icmp_code, *r_icmp_type, *r_icmp_code, *spi;
-    json_object *t_src, *t_dst, *t_sport, *t_dport, *t_proto, *t_depth;
-    json_object *pkts_ts, *pkts_tc, *bytes_ts, *bytes_tc, *start, *end, *age, *state, *reason,
-        *alerted;
-    json_object *cid;
-} flow_tpl_t;
-
-#define MAX_IFACES 16
-
-struct kn_eve {
-    const kn_config_t *cfg;
-    kn_output_t *out;
-    int live;
-    char *ifaces[MAX_IFACES]; /* the names as eve writes them (valid UTF-8, printable) */
-    size_t n_ifaces;
-    flow_tpl_t *flow_tpl[FLOW_SHAPES];
-    tcp_tpl_t *tcp_tpl[TCP_SHAPES];
-    uint64_t written[KN_EV_MAX];
-    uint64_t stats_written;
-};
 
 static const char *const flow_states[] = {"new", "established", "closed"};
 static const char *const end_reasons[] = {"", "timeout", "forced", "shutdown", "tcp_reuse"};
@@ -261,6 +225,7 @@ static void build_flow_head(flow_tpl_t *t, unsigned shape)
     t->dest_ip = add_str(r, "dest_ip");
     if (cls == CLS_PORTS)
         t->dest_port = add_int(r, "dest_port");
+    t->ip_v = add_int(r, "ip_v");
     t->proto = add_str(r, "proto");
     if (shape & 0x400)
         t->spi = add_int(r, "spi");
@@ -377,6 +342,7 @@ static void fill_flow_head(kn_eve_t *e, flow_tpl_t *t, const kn_event_t *ev)
         json_object_set_int64(t->src_port, fi->sp);
         json_object_set_int64(t->dest_port, fi->dp);
     }
+    json_object_set_int64(t->ip_v, fi->ip_v);
     json_object_set_string(t->proto, proto_name(fi->proto, pb));
     if (t->spi)
         json_object_set_int64(t->spi, fi->spi);
@@ -393,7 +359,7 @@ static void fill_flow_head(kn_eve_t *e, flow_tpl_t *t, const kn_event_t *ev)
         fill_tunnel(t, fi);
 }
 
-static void write_obj(kn_eve_t *e, json_object *o)
+void kn_eve_write(kn_eve_t *e, json_object *o)
 {
     size_t len = 0;
     const char *s = json_object_to_json_string_length(o, SER_FLAGS, &len);
@@ -425,13 +391,15 @@ static void eve_flow(kn_eve_t *e, const kn_event_t *ev)
         json_object_set_string(t->cid, fi->community_id);
     if (fi->proto == 6)
         fill_tcp(e, t, fi);
-    write_obj(e, t->root);
+    kn_eve_write(e, t->root);
     e->written[KN_EV_FLOW]++;
 }
 
 /* Suricata's pkt_src names for where a packet came from. */
 static const char *packet_source(const kn_packet_t *p)
 {
+    if (p->flags & KN_PKT_PSEUDO)
+        return "stream (flow timeout)";
     if (p->flags & KN_PKT_REASSEMBLED)
         return "defrag";
     switch (p->tunnel) {
@@ -446,7 +414,7 @@ static const char *packet_source(const kn_packet_t *p)
 }
 
 /* The packet's tuple (with its flow's id when it has one), for packet-triggered events. */
-static void packet_head(kn_eve_t *e, json_object *o, const kn_event_t *ev)
+void kn_eve_packet_head(kn_eve_t *e, json_object *o, const kn_event_t *ev, const char *type)
 {
     const kn_packet_t *p = ev->pkt;
     char buf[48], pb[8];
@@ -459,10 +427,10 @@ static void packet_head(kn_eve_t *e, json_object *o, const kn_event_t *ev)
                                   NEW_KEY);
     if (e->live && p->iface < e->n_ifaces)
         add_const(o, "in_iface", e->ifaces[p->iface]);
-    if (p->pcap_cnt)
+    if (p->pcap_cnt && !(p->flags & KN_PKT_PSEUDO))
         json_object_object_add_ex(o, "pcap_cnt", json_object_new_int64((int64_t)p->pcap_cnt),
                                   NEW_KEY);
-    add_const(o, "event_type", "anomaly");
+    add_const(o, "event_type", type);
     if (p->vlan_n) {
         json_object *va = json_object_new_array();
         for (i = 0; i < p->vlan_n; i++)
@@ -478,7 +446,12 @@ static void packet_head(kn_eve_t *e, json_object *o, const kn_event_t *ev)
         json_object_object_add_ex(o, "dest_ip", json_object_new_string(buf), NEW_KEY);
         if (p->flags & KN_PKT_HAS_L4)
             json_object_object_add_ex(o, "dest_port", json_object_new_int64(p->dport), NEW_KEY);
+        json_object_object_add_ex(o, "ip_v", json_object_new_int64(p->ip_v), NEW_KEY);
         add_const(o, "proto", proto_name(p->proto, pb));
+        if ((p->proto == 1 || p->proto == 58) && p->l4) {
+            json_object_object_add_ex(o, "icmp_type", json_object_new_int64(p->icmp_type), NEW_KEY);
+            json_object_object_add_ex(o, "icmp_code", json_object_new_int64(p->icmp_code), NEW_KEY);
+        }
     }
     add_const(o, "pkt_src", packet_source(p));
     if (ev->flow && ev->flow->community_id[0])
@@ -491,16 +464,19 @@ static void eve_anomaly(kn_eve_t *e, const kn_event_t *ev)
     json_object *o, *a;
     char name[96];
 
-    if (ai->layer != KN_LAYER_DECODE || !(e->cfg->anomaly_types & KN_ANOMALY_DECODE))
+    if (!(e->cfg->anomaly_types & (ai->layer == KN_LAYER_DECODE   ? KN_ANOMALY_DECODE
+                                   : ai->layer == KN_LAYER_STREAM ? KN_ANOMALY_STREAM
+                                                                  : KN_ANOMALY_APPLAYER)))
         return;
     o = json_object_new_object();
-    packet_head(e, o, ev);
+    kn_eve_packet_head(e, o, ev, "anomaly");
     a = json_object_new_object();
-    add_const(a, "type", "decode");
-    snprintf(name, sizeof(name), "decoder.%s", ai->name);
+    add_const(a, "type", ai->layer == KN_LAYER_DECODE ? "decode" : "stream");
+    snprintf(name, sizeof(name), "%s%s", ai->layer == KN_LAYER_DECODE ? "decoder." : "",
+             ai->name);
     add_const(a, "event", name);
     json_object_object_add_ex(o, "anomaly", a, NEW_KEY);
-    write_obj(e, o);
+    kn_eve_write(e, o);
     json_object_put(o);
     e->written[KN_EV_ANOMALY]++;
 }
@@ -519,6 +495,10 @@ void kn_eve_event(const kn_event_t *ev, void *user)
     case KN_EV_ANOMALY:
         if (e->cfg->eve_types & KN_EVE_ANOMALY)
             eve_anomaly(e, ev);
+        break;
+    case KN_EV_ALERT:
+        if (e->cfg->eve_types & KN_EVE_ALERT)
+            kn_eve_alert(e, ev);
         break;
     default:
         break;
@@ -560,6 +540,11 @@ static void stats_counters(json_object *stats, json_object *ours, const kn_count
     }
     for (i = 1; i < KN_ANOM_MAX; i++) {
         const kn_anomaly_info_t *ai = kn_anomaly_info((kn_anomaly_t)i);
+        if (ai->layer == KN_LAYER_STREAM) { /* Suricata has no stats for stream events */
+            snprintf(name, sizeof(name), "stream.event.%s", ai->name + 7);
+            put_path(ours, name, (int64_t)ctr->anomaly[i]);
+            continue;
+        }
         snprintf(name, sizeof(name), "decoder.event.%s", ai->name);
         put_path(ai->suricata ? stats : ours, name, (int64_t)ctr->anomaly[i]);
     }
@@ -598,7 +583,7 @@ void kn_eve_stats(kn_eve_t *e, kn_time_t ts, uint64_t uptime, const kn_counters_
     put_path(ours, "output.write_errors", (int64_t)os.write_errors);
     json_object_object_add_ex(o, "stats", stats, NEW_KEY);
     json_object_object_add_ex(o, "kanshi", ours, NEW_KEY);
-    write_obj(e, o);
+    kn_eve_write(e, o);
     json_object_put(o);
     e->stats_written++;
 }

@@ -316,7 +316,10 @@ static int open_outputs(kn_sensor_t *s)
         kn_err("cannot create the engine: out of memory");
         return EXIT_FATAL;
     }
-    kn_engine_set_ruleset(s->engine, s->rules);
+    if (kn_engine_set_ruleset(s->engine, s->rules) != KN_OK) {
+        kn_err("cannot start detection: out of memory");
+        return EXIT_FATAL;
+    }
     return EXIT_OK;
 }
 

@@ -152,6 +152,9 @@ static void summary(const kn_ruleset_t *rs, double secs)
     kn_info("%u rules loaded, %u failed, %u unsupported%s%s%s in %.2f s%s", st->loaded,
             st->failed, st->unsupported, len ? " (by keyword: " : "", top, len ? ")" : "", secs,
             st->cache_hit ? " (prefilter from cache)" : "");
+    kn_log(KN_LOG_DEBUG, "rules: %u ip-only, %u on payload, %u on app-layer buffers, %u other; "
+           "%u prefilter patterns in %u databases", st->iponly, st->payload, st->app, st->other,
+           st->mpm_patterns, st->mpm_databases);
 }
 
 static double now_s(void)

@@ -105,7 +105,7 @@ for l in open(sys.argv[1]): json.loads(l)' "$work/full/eve.json"; then ok; else
         wait "$pid"
         rc=$?
         ip link del kcli0 2>/dev/null
-        if [ "$rc" -eq 0 ] && grep -q '"dest_port":9,"proto":"UDP"' "$work/live/eve.json" &&
+        if [ "$rc" -eq 0 ] && grep -q '"dest_port":9,"ip_v":4,"proto":"UDP"' "$work/live/eve.json" &&
             grep -q '"in_iface":"kcli0"' "$work/live/eve.json" &&
             grep -q '"kernel_packets"' "$work/live/eve.json"; then
             ok

@@ -1,0 +1,456 @@
+/* match.c: the items of one buffer list, run the way Suricata runs them.
+ *
+ * Items run in rule order, each from where the previous one left off when it is relative. A
+ * content that matches but leaves the rest failing is retried at its next occurrence, so
+ * "content:A; content:B; distance:0; within:4;" finds the A that B follows; a step budget keeps
+ * hostile data from making that quadratic. Absolute offset and depth count from the start of
+ * the stream (base), so a window of reassembled data is inspected with the same rules as a
+ * packet. */
+#include "match.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <ctype.h>
+#include <openssl/evp.h>
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BUDGET_DEFAULT 4000
+
+static int run(kn_inspect_t *c, const kn_sm_t *sm, int i, int n, int64_t pos);
+
+int64_t kn_find(const uint8_t *hay, uint32_t hlen, const uint8_t *needle, uint32_t nlen,
+                int nocase)
+{
+    uint32_t i, last;
+    uint8_t a, b;
+
+    if (nlen == 0 || nlen > hlen)
+        return nlen == 0 ? 0 : -1;
+    if (!nocase) {
+        const uint8_t *p = memmem(hay, hlen, needle, nlen);
+        return p ? p - hay : -1;
+    }
+    a = (uint8_t)tolower(needle[0]);
+    b = (uint8_t)toupper(needle[0]);
+    last = hlen - nlen;
+    for (i = 0; i <= last; i++) {
+        uint32_t k;
+        if (hay[i] != a && hay[i] != b)
+            continue;
+        for (k = 1; k < nlen && tolower(hay[i + k]) == tolower(needle[k]); k++)
+            ;
+        if (k == nlen)
+            return i;
+    }
+    return -1;
+}
+
+static int64_t val(const kn_inspect_t *c, const kn_val_t *v)
+{
+    return v->var >= 0 ? c->vars[v->var] : v->v;
+}
+
+/* Whether a later item depends on where this one matched (worth retrying it elsewhere). */
+static int next_is_relative(const kn_sm_t *sm, int i, int n)
+{
+    return i + 1 < n && (sm[i + 1].flags & KN_SMF_RELATIVE);
+}
+
+/* The search window [*start, *end) of a content, in buffer offsets; 0 when empty. */
+static int content_window(const kn_inspect_t *c, const kn_sm_t *sm, int64_t pos, int64_t *start,
+                          int64_t *end)
+{
+    const kn_content_t *ct = &sm->u.content;
+
+    if (sm->flags & KN_SMF_RELATIVE) {
+        int64_t dist = (sm->flags & KN_SMF_HAS_DISTANCE) ? val(c, &ct->distance) : 0;
+        *start = pos + dist;
+        *end = (sm->flags & KN_SMF_HAS_WITHIN) ? pos + dist + val(c, &ct->within) : c->len;
+    } else {
+        int64_t off = (sm->flags & KN_SMF_HAS_OFFSET) ? val(c, &ct->offset) : 0;
+        *start = off - (int64_t)c->base;
+        *end = (sm->flags & KN_SMF_HAS_DEPTH) ? off + val(c, &ct->depth) - (int64_t)c->base
+                                              : c->len;
+    }
+    if (*start < 0)
+        *start = 0;
+    if (*end > (int64_t)c->len)
+        *end = c->len;
+    return *end - *start >= (int64_t)ct->len;
+}
+
+static int run_content(kn_inspect_t *c, const kn_sm_t *sm, int i, int n, int64_t pos)
+{
+    const kn_sm_t *me = &sm[i];
+    const kn_content_t *ct = &me->u.content;
+    int64_t start, end, at;
+    int nocase = (me->flags & KN_SMF_NOCASE) != 0;
+
+    if (!content_window(c, me, pos, &start, &end))
+        return (me->flags & KN_SMF_NEGATED) ? run(c, sm, i + 1, n, pos) : 0;
+    while (start <= end - ct->len && c->budget > 0) {
+        c->budget--;
+        at = kn_find(c->buf + start, (uint32_t)(end - start), ct->pat, ct->len, nocase);
+        if (at < 0)
+            break;
+        at += start;
+        if ((me->flags & KN_SMF_ENDSWITH) && at + ct->len != (int64_t)c->len) {
+            start = at + 1;
+            continue;
+        }
+        if (me->flags & KN_SMF_NEGATED)
+            return 0;
+        if (run(c, sm, i + 1, n, at + ct->len))
+            return 1;
+        if (!next_is_relative(sm, i, n))
+            return 0;
+        start = at + 1;
+    }
+    return (me->flags & KN_SMF_NEGATED) ? run(c, sm, i + 1, n, pos) : 0;
+}
+
+static int run_pcre(kn_inspect_t *c, const kn_sm_t *sm, int i, int n, int64_t pos)
+{
+    const kn_sm_t *me = &sm[i];
+    int rel = (me->u.pcre.opts & KN_PCRE_RELATIVE) != 0;
+    int64_t base = rel ? pos : 0, from = 0;
+    PCRE2_SIZE *ov;
+    int rc;
+
+    if (base > (int64_t)c->len)
+        return 0;
+    while (c->budget > 0) {
+        c->budget--;
+        rc = pcre2_match(me->u.pcre.re, c->buf + base, c->len - (uint32_t)base,
+                         (PCRE2_SIZE)from, 0, c->md, NULL);
+        if (rc < 0)
+            break;
+        if (me->flags & KN_SMF_NEGATED)
+            return 0;
+        ov = pcre2_get_ovector_pointer(c->md);
+        if (run(c, sm, i + 1, n, base + (int64_t)ov[1]))
+            return 1;
+        if (!next_is_relative(sm, i, n) || (int64_t)ov[0] + 1 > (int64_t)c->len - base)
+            return 0;
+        from = (int64_t)ov[0] + 1;
+    }
+    return (me->flags & KN_SMF_NEGATED) ? run(c, sm, i + 1, n, pos) : 0;
+}
+
+/* Reads a byte_* value at buffer offset at. Returns 0 when it cannot. */
+static int get_bytes(const kn_bytes_t *b, const uint8_t *buf, uint32_t len, int64_t at,
+                     uint64_t *out)
+{
+    uint64_t v = 0;
+    int k;
+
+    if (at < 0 || at + b->nbytes > (int64_t)len)
+        return 0;
+    if (b->nbytes == 0) { /* byte_jump:0 reads nothing and moves by post_offset alone */
+        *out = 0;
+        return b->flags & KN_BYTE_STRING ? 0 : 1;
+    }
+    if (b->flags & KN_BYTE_STRING) {
+        char tmp[32], *end;
+        memcpy(tmp, buf + at, b->nbytes);
+        tmp[b->nbytes] = '\0';
+        if (!isxdigit((unsigned char)tmp[0]))
+            return 0;
+        v = strtoull(tmp, &end, b->base ? b->base : 10);
+        if (end == tmp)
+            return 0;
+    } else if (b->flags & (KN_BYTE_LITTLE | KN_BYTE_DCE)) {
+        for (k = b->nbytes - 1; k >= 0; k--)
+            v = v << 8 | buf[at + k];
+    } else {
+        for (k = 0; k < b->nbytes; k++)
+            v = v << 8 | buf[at + k];
+    }
+    if (b->flags & KN_BYTE_BITMASK) {
+        v &= b->bitmask;
+        if (b->bitmask)
+            v >>= __builtin_ctz(b->bitmask);
+    }
+    *out = v;
+    return 1;
+}
+
+static int byte_test(kn_inspect_t *c, const kn_bytes_t *b, int64_t pos)
+{
+    int64_t at = ((b->flags & KN_BYTE_RELATIVE) ? pos : 0) + val(c, &b->offset);
+    uint64_t v, ref = (uint64_t)val(c, &b->value);
+    int ok;
+
+    if (!get_bytes(b, c->buf, c->len, at, &v))
+        return 0;
+    switch (b->op) {
+    case '<': ok = v < ref; break;
+    case '>': ok = v > ref; break;
+    case 'L': ok = v <= ref; break;
+    case 'G': ok = v >= ref; break;
+    case '&': ok = (v & ref) != 0; break;
+    case '^': ok = (v ^ ref) != 0; break;
+    default: ok = v == ref; break;
+    }
+    return (b->flags & KN_BYTE_NEGATE_OP) ? !ok : ok;
+}
+
+/* The position byte_jump moves to, or -1. */
+static int64_t byte_jump(kn_inspect_t *c, const kn_bytes_t *b, int64_t pos)
+{
+    int64_t at = ((b->flags & KN_BYTE_RELATIVE) ? pos : 0) + val(c, &b->offset), to;
+    uint64_t v;
+
+    if (!get_bytes(b, c->buf, c->len, at, &v))
+        return -1;
+    v *= (uint64_t)b->multiplier;
+    if (b->flags & KN_BYTE_ALIGN)
+        v = (v + 3) & ~(uint64_t)3;
+    if (v > 0xffffffffu)
+        return -1;
+    if (b->flags & KN_BYTE_FROM_BEGINNING)
+        to = (int64_t)v + b->post_offset;
+    else if (b->flags & KN_BYTE_FROM_END)
+        to = (int64_t)c->len + (int64_t)v + b->post_offset;
+    else
+        to = at + b->nbytes + (int64_t)v + b->post_offset;
+    return to < 0 || to > (int64_t)c->len ? -1 : to;
+}
+
+/* byte_extract and byte_math: the value, stored in the variable. Returns the new position (the
+ * end of the bytes for byte_extract, unchanged for byte_math) or -1. */
+static int64_t byte_var(kn_inspect_t *c, const kn_sm_t *sm, int64_t pos)
+{
+    const kn_bytes_t *b = &sm->u.bytes;
+    int64_t at = ((b->flags & KN_BYTE_RELATIVE) ? pos : 0) + val(c, &b->offset);
+    uint64_t v, r;
+
+    if (!get_bytes(b, c->buf, c->len, at, &v))
+        return -1;
+    if (sm->type == KN_SM_BYTE_EXTRACT) {
+        v *= (uint64_t)b->multiplier;
+        if ((b->flags & KN_BYTE_ALIGN) && b->post_offset > 1)
+            v = (v + (uint64_t)b->post_offset - 1) / (uint64_t)b->post_offset *
+                (uint64_t)b->post_offset;
+        c->vars[b->result_var] = (int64_t)v;
+        return at + b->nbytes;
+    }
+    r = (uint64_t)val(c, &b->value);
+    switch (b->op) {
+    case '+': v += r; break;
+    case '-': v -= r; break;
+    case '*': v *= r; break;
+    case '/': if (!r) return -1; v /= r; break;
+    case '<': v = r < 64 ? v << r : 0; break;
+    default: v = r < 64 ? v >> r : 0; break;
+    }
+    c->vars[b->result_var] = (int64_t)v;
+    return pos;
+}
+
+/* Decodes base64 text from the position on into c->b64 (libcrypto does the decoding; the text
+ * is cut at the first character that is not base64). */
+static void base64_decode(kn_inspect_t *c, const kn_sm_t *sm, int64_t pos)
+{
+    int64_t start = ((sm->flags & KN_SMF_RELATIVE) ? pos : 0) + sm->u.b64.offset;
+    uint32_t n = 0, max;
+    EVP_ENCODE_CTX *ctx;
+    int outl = 0, fin = 0;
+
+    c->b64_len = 0;
+    if (start < 0 || start >= (int64_t)c->len)
+        return;
+    max = c->len - (uint32_t)start;
+    if (sm->u.b64.bytes && sm->u.b64.bytes < max)
+        max = sm->u.b64.bytes;
+    while (n < max && (isalnum(c->buf[start + n]) || strchr("+/=\r\n", c->buf[start + n])))
+        n++;
+    if (n == 0 || !(ctx = EVP_ENCODE_CTX_new()))
+        return;
+    if (n > c->b64_cap) {
+        uint8_t *nb = realloc(c->b64, n);
+        if (!nb) {
+            EVP_ENCODE_CTX_free(ctx);
+            return;
+        }
+        c->b64 = nb;
+        c->b64_cap = n;
+    }
+    EVP_DecodeInit(ctx);
+    if (EVP_DecodeUpdate(ctx, c->b64, &outl, c->buf + start, (int)n) >= 0 &&
+        EVP_DecodeFinal(ctx, c->b64 + outl, &fin) >= 0)
+        c->b64_len = (uint32_t)(outl + fin);
+    else
+        c->b64_len = (uint32_t)(outl > 0 ? outl : 0);
+    EVP_ENCODE_CTX_free(ctx);
+}
+
+static int run_size(kn_inspect_t *c, const kn_num_t *nm)
+{
+    uint64_t v = c->len;
+
+    switch (nm->cmp) {
+    case KN_CMP_LT: return v < nm->a;
+    case KN_CMP_LE: return v <= nm->a;
+    case KN_CMP_GT: return v > nm->a;
+    case KN_CMP_GE: return v >= nm->a;
+    case KN_CMP_NE: return v != nm->a;
+    case KN_CMP_RANGE: return v > nm->a && v < nm->b;
+    case KN_CMP_RANGE_INCL: return v >= nm->a && v <= nm->b;
+    default: return v == nm->a;
+    }
+}
+
+static int run(kn_inspect_t *c, const kn_sm_t *sm, int i, int n, int64_t pos)
+{
+    const kn_sm_t *me;
+    int64_t to;
+    int ok;
+
+    if (i == n) {
+        if (c->min_end && c->base + (uint64_t)pos <= c->min_end)
+            return 0; /* a match inside data inspected before: not new */
+        c->end = (uint32_t)pos;
+        return 1;
+    }
+    me = &sm[i];
+    switch (me->type) {
+    case KN_SM_CONTENT:
+        return run_content(c, sm, i, n, pos);
+    case KN_SM_PCRE:
+        return run_pcre(c, sm, i, n, pos);
+    case KN_SM_BYTE_TEST:
+        return byte_test(c, &me->u.bytes, pos) && run(c, sm, i + 1, n, pos);
+    case KN_SM_BYTE_JUMP:
+        return (to = byte_jump(c, &me->u.bytes, pos)) >= 0 && run(c, sm, i + 1, n, to);
+    case KN_SM_BYTE_EXTRACT:
+    case KN_SM_BYTE_MATH:
+        return (to = byte_var(c, me, pos)) >= 0 && run(c, sm, i + 1, n, to);
+    case KN_SM_ISDATAAT:
+        /* absolute: a byte exists at offset N; relative: N more bytes follow the position */
+        ok = (me->flags & KN_SMF_RELATIVE) ? pos + val(c, &me->u.isdataat.n) <= (int64_t)c->len
+                                           : val(c, &me->u.isdataat.n) < (int64_t)c->len;
+        if (me->flags & KN_SMF_NEGATED)
+            ok = !ok;
+        return ok && run(c, sm, i + 1, n, pos);
+    case KN_SM_BSIZE:
+        return run_size(c, &me->u.bsize) && run(c, sm, i + 1, n, pos);
+    case KN_SM_BASE64_DECODE:
+        base64_decode(c, me, pos);
+        return run(c, sm, i + 1, n, pos);
+    default:
+        return 0;
+    }
+}
+
+int kn_match_list(kn_inspect_t *c, const kn_smlist_t *l)
+{
+    if (!c->budget)
+        c->budget = BUDGET_DEFAULT;
+    return run(c, l->sm, 0, l->n, 0);
+}
+
+/* ---- transforms ---------------------------------------------------------------------------- */
+
+static int hexv(int ch)
+{
+    return isdigit(ch) ? ch - '0' : isxdigit(ch) ? tolower(ch) - 'a' + 10 : -1;
+}
+
+/* One transform from in to out (out holds at least 2 * len + 64 bytes). Returns the length. */
+static uint32_t xform(int x, const uint8_t *in, uint32_t len, uint8_t *out)
+{
+    const EVP_MD *md = NULL;
+    uint32_t i, n = 0;
+    unsigned int dl = 0;
+    int hdr = 1;
+
+    switch (x) {
+    case KN_XF_TO_LOWERCASE:
+        for (i = 0; i < len; i++)
+            out[n++] = (uint8_t)tolower(in[i]);
+        return n;
+    case KN_XF_TO_UPPERCASE:
+        for (i = 0; i < len; i++)
+            out[n++] = (uint8_t)toupper(in[i]);
+        return n;
+    case KN_XF_STRIP_WHITESPACE:
+        for (i = 0; i < len; i++)
+            if (!isspace(in[i]))
+                out[n++] = in[i];
+        return n;
+    case KN_XF_COMPRESS_WHITESPACE:
+        for (i = 0; i < len; i++)
+            if (!isspace(in[i]) || !n || !isspace(out[n - 1]))
+                out[n++] = isspace(in[i]) ? ' ' : in[i];
+        return n;
+    case KN_XF_URL_DECODE:
+        for (i = 0; i < len; i++) {
+            if (in[i] == '%' && i + 2 < len && hexv(in[i + 1]) >= 0 && hexv(in[i + 2]) >= 0) {
+                out[n++] = (uint8_t)(hexv(in[i + 1]) << 4 | hexv(in[i + 2]));
+                i += 2;
+            } else {
+                out[n++] = in[i] == '+' ? ' ' : in[i];
+            }
+        }
+        return n;
+    case KN_XF_DOTPREFIX:
+        out[n++] = '.';
+        memcpy(out + 1, in, len);
+        return len + 1;
+    case KN_XF_HEADER_LOWERCASE:
+        for (i = 0; i < len; i++) {
+            out[n++] = hdr ? (uint8_t)tolower(in[i]) : in[i];
+            if (in[i] == ':')
+                hdr = 0;
+            else if (in[i] == '\n')
+                hdr = 1;
+        }
+        return n;
+    case KN_XF_STRIP_PSEUDO_HEADERS:
+        for (i = 0; i < len; i++) {
+            uint32_t e = i;
+            while (e < len && in[e] != '\n')
+                e++;
+            if (in[i] != ':') {
+                memcpy(out + n, in + i, e - i + (e < len));
+                n += e - i + (e < len);
+            }
+            i = e;
+        }
+        return n;
+    case KN_XF_TO_MD5: md = EVP_md5(); break;
+    case KN_XF_TO_SHA1: md = EVP_sha1(); break;
+    case KN_XF_TO_SHA256: md = EVP_sha256(); break;
+    default:
+        memcpy(out, in, len);
+        return len;
+    }
+    if (EVP_Digest(in, len, out, &dl, md, NULL) != 1)
+        return 0;
+    return dl;
+}
+
+const uint8_t *kn_match_transform(kn_inspect_t *c, const kn_smlist_t *l, const uint8_t *buf,
+                                  uint32_t *len)
+{
+    uint32_t need = 2 * (*len + 64) * 2, i, half;
+
+    if (!l->nxforms)
+        return buf;
+    if (need > c->xf_cap) {
+        uint8_t *nb = realloc(c->xf, need);
+        if (!nb)
+            return buf;
+        c->xf = nb;
+        c->xf_cap = need;
+    }
+    half = c->xf_cap / 2;
+    for (i = 0; i < l->nxforms; i++) { /* ping-pong between the two halves */
+        uint8_t *out = c->xf + (i % 2) * half;
+        *len = xform(l->xforms[i], buf, *len, out);
+        buf = out;
+    }
+    return buf;
+}

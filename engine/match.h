@@ -1,0 +1,36 @@
+/* match.h: running one buffer's match items (content, pcre, byte_*, isdataat, bsize, base64)
+ * on a buffer (engine only). */
+#ifndef KANSHI_ENGINE_MATCH_H
+#define KANSHI_ENGINE_MATCH_H
+
+#include <stdint.h>
+
+#include "sig.h"
+
+typedef struct kn_inspect {
+    const uint8_t *buf;
+    uint32_t len;
+    uint64_t base;    /* stream offset of buf[0]: absolute offset/depth are measured from 0 */
+    uint64_t min_end; /* stream offset a match must end beyond (already inspected data), or 0 */
+    int64_t vars[KN_SIG_MAX_VARS];
+    void *md;         /* pcre2_match_data, owned by the detection thread */
+    uint32_t budget;  /* steps left: backtracking stops here */
+    uint8_t *b64;     /* base64_decode output, read by base64_data */
+    uint32_t b64_len, b64_cap;
+    uint8_t *xf;      /* transform output */
+    uint32_t xf_cap;
+    uint32_t end;     /* where the last match ended (for the caller) */
+} kn_inspect_t;
+
+/* Whether the items of l match in ctx->buf. */
+int kn_match_list(kn_inspect_t *ctx, const kn_smlist_t *l);
+
+/* Applies the transforms of l to (buf, len); returns the buffer to inspect (ctx->xf or buf). */
+const uint8_t *kn_match_transform(kn_inspect_t *ctx, const kn_smlist_t *l, const uint8_t *buf,
+                                  uint32_t *len);
+
+/* Finds needle in hay, optionally ignoring ASCII case; returns the offset or -1. */
+int64_t kn_find(const uint8_t *hay, uint32_t hlen, const uint8_t *needle, uint32_t nlen,
+                int nocase);
+
+#endif

@@ -1,0 +1,54 @@
+/* eve_private.h: what the eve writer's files share (eve.c, eve_alert.c); sensor only. */
+#ifndef KANSHI_SENSOR_EVE_PRIVATE_H
+#define KANSHI_SENSOR_EVE_PRIVATE_H
+
+#include <json-c/json.h>
+
+#include "eve.h"
+
+#define FLOW_SHAPES 2048
+#define TCP_SHAPES 512
+#define SER_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
+#define NEW_KEY (JSON_C_OBJECT_ADD_KEY_IS_NEW | JSON_C_OBJECT_KEY_IS_CONSTANT)
+
+enum { CLS_PORTS = 0, CLS_ICMP = 1, CLS_OTHER = 2 };
+
+typedef struct tcp_tpl {
+    json_object *obj, *flags, *flags_ts, *flags_tc, *state;
+} tcp_tpl_t;
+
+typedef struct flow_tpl {
+    json_object *root;
+    json_object *ts, *flow_id, *iface, *vlan[KN_MAX_VLAN];
+    json_object *src_ip, *src_port, *dest_ip, *dest_port, *ip_v, *proto;
+    json_object *icmp_type, *icmp_code, *r_icmp_type, *r_icmp_code, *spi;
+    json_object *t_src, *t_dst, *t_sport, *t_dport, *t_proto, *t_depth;
+    json_object *pkts_ts, *pkts_tc, *bytes_ts, *bytes_tc, *start, *end, *age, *state, *reason,
+        *alerted;
+    json_object *cid;
+} flow_tpl_t;
+
+#define MAX_IFACES 16
+
+struct kn_eve {
+    const kn_config_t *cfg;
+    kn_output_t *out;
+    int live;
+    char *ifaces[MAX_IFACES]; /* the names as eve writes them (valid UTF-8, printable) */
+    size_t n_ifaces;
+    flow_tpl_t *flow_tpl[FLOW_SHAPES];
+    tcp_tpl_t *tcp_tpl[TCP_SHAPES];
+    uint64_t written[KN_EV_MAX];
+    uint64_t stats_written;
+};
+
+/* The packet's tuple and common fields of a packet-triggered event of the given type. */
+void kn_eve_packet_head(kn_eve_t *e, json_object *o, const kn_event_t *ev, const char *type);
+
+/* Serializes o as one eve line. */
+void kn_eve_write(kn_eve_t *e, json_object *o);
+
+/* An alert event (eve_alert.c). */
+void kn_eve_alert(kn_eve_t *e, const kn_event_t *ev);
+
+#endif
