@@ -482,6 +482,11 @@ int kn_portset_parse(const kn_rulevars_t *vars, const char *spec, kn_portset_t *
     return rc;
 }
 
+kn_u128 kn_addr_value(uint8_t ip_v, const kn_addr_t *a)
+{
+    return bytes_to_u128(a->b, ip_v == 4 ? 4 : 16);
+}
+
 int kn_ipset_has(const kn_ipset_t *s, uint8_t ip_v, const kn_addr_t *a)
 {
     uint32_t lo = 0, hi;

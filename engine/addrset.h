@@ -25,6 +25,9 @@ int kn_portset_parse(const kn_rulevars_t *vars, const char *spec, kn_portset_t *
                      size_t errlen);
 
 int kn_ipset_has(const kn_ipset_t *s, uint8_t ip_v, const kn_addr_t *a);
+
+/* An address as the number the sets are made of (IPv4: 32 bits, IPv6: 128). */
+kn_u128 kn_addr_value(uint8_t ip_v, const kn_addr_t *a);
 int kn_portset_has(const kn_portset_t *s, uint16_t port);
 
 void kn_ipset_free(kn_ipset_t *s);

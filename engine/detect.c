@@ -337,17 +337,33 @@ static void check_sig(kn_detect_ctx_t *c, const kn_sig_t *s, int in_stream)
 
 /* ---- the packet ------------------------------------------------------------------------------ */
 
-static void run_iponly(kn_detect_ctx_t *c)
+static void add_ids(kn_detect_ctx_t *c, const uint32_t *v, uint32_t n)
 {
     uint32_t i;
+
+    for (i = 0; i < n; i++)
+        add_cand(c, v[i]);
+}
+
+/* IP-only rules: once per flow direction (every time for a packet without a flow). */
+static void iponly(kn_detect_ctx_t *c)
+{
+    const kn_packet_t *p = c->p;
+    const uint32_t *v;
+    uint32_t n;
 
     if (c->f) {
         if (c->f->iponly_done & (1u << c->dir))
             return;
         c->f->iponly_done |= (uint8_t)(1u << c->dir);
     }
-    for (i = 0; i < c->d->iponly.n && !c->pass; i++)
-        check_sig(c, c->rs->sigs[c->d->iponly.v[i]], 0);
+    add_list(c, &c->d->ipo_any);
+    if (!p->ip_v)
+        return;
+    v = kn_ipidx_lookup(c->d->ipo[0], p->ip_v, &p->src, &n);
+    add_ids(c, v, n);
+    v = kn_ipidx_lookup(c->d->ipo[1], p->ip_v, &p->dst, &n);
+    add_ids(c, v, n);
 }
 
 /* Points the context at the window's data, or at nothing when all of it was inspected. */
@@ -391,7 +407,7 @@ void kn_detect_packet(kn_detect_ctx_t *c, const kn_packet_t *p, kn_flow_t *f, in
     c->pass = 0;
     set_stream(c, sv ? sv->ra : NULL);
     if (!(p->flags & KN_PKT_PSEUDO))
-        run_iponly(c);
+        iponly(c);
     port_groups(c, cls, p); /* on a pseudo packet only those with payload items run */
     prefilter(c, cls, in_stream);
     if (c->cand.n > 1)

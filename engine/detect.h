@@ -10,6 +10,7 @@
 #define KANSHI_ENGINE_DETECT_H
 
 #include "flow.h"
+#include "ipidx.h"
 #include "keytab.h"
 #include "match.h"
 #include "mpm.h"
@@ -74,7 +75,9 @@ typedef struct kn_sigx {
 struct kn_detect {
     kn_pf_t pf[KN_PF_MAX];
     kn_portidx_t idx[KN_PC_MAX];
-    kn_idlist_t iponly;
+    kn_ipidx_builder_t *ipo_build[2]; /* while preparing */
+    kn_ipidx_t *ipo[2];   /* IP-only rules by source [0] or destination [1] address set */
+    kn_idlist_t ipo_any;  /* IP-only rules on any address on both sides */
     kn_idlist_t app_nopattern; /* app-layer rules with no pattern (the app layer runs them) */
     kn_sigx_t *x;              /* per signature position */
     uint32_t nsigs;

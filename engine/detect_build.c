@@ -212,13 +212,27 @@ static int portidx_add(kn_portidx_t *px, const kn_sig_t *s, int cls)
     return kn_idlist_add(&px->any, s->idx);
 }
 
+/* IP-only rules are filed under their narrower address set; a `<>` rule under that set on both
+ * sides, since either end of a packet may be in it. */
+static int place_iponly(struct kn_detect *d, const kn_sig_t *s)
+{
+    int side = kn_ipset_size(&s->src) <= kn_ipset_size(&s->dst) ? 0 : 1;
+    const kn_ipset_t *set = side ? &s->dst : &s->src;
+
+    if (set->any)
+        return kn_idlist_add(&d->ipo_any, s->idx);
+    if (kn_ipidx_add(d->ipo_build[side], set, s->idx) != 0)
+        return -1;
+    return (s->flags & KN_SIGF_BIDIR) ? kn_ipidx_add(d->ipo_build[!side], set, s->idx) : 0;
+}
+
 static int place_sig(struct kn_detect *d, const kn_sig_t *s)
 {
     const kn_sigx_t *x = &d->x[s->idx];
     int c, has_fp = s->fp_list >= 0, buf = has_fp ? s->lists[s->fp_list].buf : -1;
 
     if (s->flags & KN_SIGF_IPONLY)
-        return kn_idlist_add(&d->iponly, s->idx);
+        return place_iponly(d, s);
     if (has_fp && buf != KN_BUF_PAYLOAD)
         return pf_add(&d->pf[KN_PF_APP(buf)], s);
     if (!has_fp && (s->flags & KN_SIGF_NEEDS_APP) && s->nlists && !(s->flags & KN_SIGF_HAS_PAYLOAD))
@@ -398,10 +412,17 @@ int kn_detect_prepare(kn_ruleset_t *rs)
     if (!(d = rs->detect = calloc(1, sizeof(*d))))
         goto oom;
     d->nsigs = rs->nsigs;
-    if (!(d->x = calloc(rs->nsigs ? rs->nsigs : 1, sizeof(*d->x))))
+    if (!(d->x = calloc(rs->nsigs ? rs->nsigs : 1, sizeof(*d->x))) ||
+        !(d->ipo_build[0] = kn_ipidx_builder_new()) || !(d->ipo_build[1] = kn_ipidx_builder_new()))
         goto oom;
     if (prepare_sigs(rs, d) != 0)
         goto oom;
+    for (w = 0; w < 2; w++) {
+        if (!(d->ipo[w] = kn_ipidx_build(d->ipo_build[w])))
+            goto oom;
+        kn_ipidx_builder_free(d->ipo_build[w]);
+        d->ipo_build[w] = NULL;
+    }
     for (w = 0; w < KN_PF_MAX; w++)
         if (pf_layout(&d->pf[w]) != 0)
             goto oom;

@@ -331,7 +331,11 @@ void kn_detect_free(struct kn_detect *d)
         kn_idlist_free(&px->by_dp);
         kn_idlist_free(&px->by_sp);
     }
-    kn_idlist_free(&d->iponly);
+    for (w = 0; w < 2; w++) {
+        kn_ipidx_builder_free(d->ipo_build[w]);
+        kn_ipidx_free(d->ipo[w]);
+    }
+    kn_idlist_free(&d->ipo_any);
     kn_idlist_free(&d->app_nopattern);
     for (i = 0; i < d->nsigs; i++)
         free(d->x[i].supp);

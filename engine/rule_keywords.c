@@ -731,13 +731,26 @@ static int check_lists(kn_rparse_t *ps)
     return KN_KW_OK;
 }
 
-/* Addresses and the protocol only: such a rule is checked once per flow direction. */
+/* Flowbits a rule on addresses alone may write (Suricata's IP-only rules may set them). */
+static int bits_iponly(const kn_sig_t *s)
+{
+    uint8_t i;
+
+    for (i = 0; i < s->nbits; i++)
+        if (s->bits[i].scope != 0 || s->bits[i].op == KN_BIT_ISSET ||
+            s->bits[i].op == KN_BIT_ISNOTSET)
+            return 0;
+    return 1;
+}
+
+/* Protocol, addresses and any ports only: such a rule is checked once per flow direction, found
+ * through the address index (reputation lists). */
 static int is_iponly(const kn_sig_t *s)
 {
-    return s->proto == KN_SP_IP && s->app < 0 && s->sp.any && s->dp.any && s->nlists == 0 &&
-           s->nhdr == 0 && !s->flow && !s->nbits && !s->nints && !s->nevents && !s->napp &&
-           !s->tcp_flags_mode && !s->fragbits_set && !s->ipopts_mask && !s->ipopts_any &&
-           !(s->flags & KN_SIGF_SAMEIP);
+    return s->app < 0 && s->sp.any && s->dp.any && s->nlists == 0 && s->nhdr == 0 && !s->flow &&
+           bits_iponly(s) && !s->nints && !s->nevents && !s->napp && !s->tcp_flags_mode &&
+           !s->fragbits_set && !s->ipopts_mask && !s->ipopts_any &&
+           !(s->flags & (KN_SIGF_SAMEIP | KN_SIGF_NOT_SAMEIP)) && s->proto != KN_SP_PKTHDR;
 }
 
 int kn_rule_finish(kn_rparse_t *ps)
