@@ -196,12 +196,13 @@ static int set_buffer(kn_detect_ctx_t *c, const kn_smlist_t *l, int src)
     const uint8_t *b = NULL;
     uint32_t len = 0;
 
-    c->in.base = c->in.min_end = 0;
+    c->in.origin = 0;
+    c->in.stream = 0;
     if (l->buf == KN_BUF_PAYLOAD && src == KN_SRC_STREAM) {
         b = c->stream;
         len = c->stream_len;
-        c->in.base = c->stream_base;
-        c->in.min_end = c->stream_fresh;
+        c->in.origin = (uint32_t)(c->stream_fresh - c->stream_base);
+        c->in.stream = 1;
     } else if (l->buf == KN_BUF_PAYLOAD) {
         b = c->p->payload;
         len = payload_len(c->p);

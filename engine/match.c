@@ -3,9 +3,11 @@
  * Items run in rule order, each from where the previous one left off when it is relative. A
  * content that matches but leaves the rest failing is retried at its next occurrence, so
  * "content:A; content:B; distance:0; within:4;" finds the A that B follows; a step budget keeps
- * hostile data from making that quadratic. Absolute offset and depth count from the start of
- * the stream (base), so a window of reassembled data is inspected with the same rules as a
- * packet. */
+ * hostile data from making that quadratic. In a window of reassembled data, absolute offsets
+ * (offset, depth, startswith, pcre, byte_*, isdataat) count from the first byte not inspected
+ * before, as Suricata counts them from the start of its inspection chunk, while an unanchored
+ * content may also begin in the kept older bytes (a pattern split by a segment edge) as long
+ * as the match ends in new ones. */
 #include "match.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -67,11 +69,13 @@ static int content_window(const kn_inspect_t *c, const kn_sm_t *sm, int64_t pos,
         int64_t dist = (sm->flags & KN_SMF_HAS_DISTANCE) ? val(c, &ct->distance) : 0;
         *start = pos + dist;
         *end = (sm->flags & KN_SMF_HAS_WITHIN) ? pos + dist + val(c, &ct->within) : c->len;
-    } else {
+    } else if (sm->flags & (KN_SMF_HAS_OFFSET | KN_SMF_HAS_DEPTH)) {
         int64_t off = (sm->flags & KN_SMF_HAS_OFFSET) ? val(c, &ct->offset) : 0;
-        *start = off - (int64_t)c->base;
-        *end = (sm->flags & KN_SMF_HAS_DEPTH) ? off + val(c, &ct->depth) - (int64_t)c->base
-                                              : c->len;
+        *start = (int64_t)c->origin + off;
+        *end = (sm->flags & KN_SMF_HAS_DEPTH) ? *start + val(c, &ct->depth) : c->len;
+    } else {
+        *start = 0;
+        *end = c->len;
     }
     if (*start < 0)
         *start = 0;
@@ -114,7 +118,7 @@ static int run_pcre(kn_inspect_t *c, const kn_sm_t *sm, int i, int n, int64_t po
 {
     const kn_sm_t *me = &sm[i];
     int rel = (me->u.pcre.opts & KN_PCRE_RELATIVE) != 0;
-    int64_t base = rel ? pos : 0, from = 0;
+    int64_t base = rel ? pos : (int64_t)c->origin, from = 0;
     PCRE2_SIZE *ov;
     int rc;
 
@@ -176,9 +180,15 @@ static int get_bytes(const kn_bytes_t *b, const uint8_t *buf, uint32_t len, int6
     return 1;
 }
 
+/* Where a byte_* keyword reads: from the position when relative, else from the origin. */
+static int64_t byte_at(const kn_inspect_t *c, const kn_bytes_t *b, int64_t pos)
+{
+    return ((b->flags & KN_BYTE_RELATIVE) ? pos : (int64_t)c->origin) + val(c, &b->offset);
+}
+
 static int byte_test(kn_inspect_t *c, const kn_bytes_t *b, int64_t pos)
 {
-    int64_t at = ((b->flags & KN_BYTE_RELATIVE) ? pos : 0) + val(c, &b->offset);
+    int64_t at = byte_at(c, b, pos);
     uint64_t v, ref = (uint64_t)val(c, &b->value);
     int ok;
 
@@ -199,7 +209,7 @@ static int byte_test(kn_inspect_t *c, const kn_bytes_t *b, int64_t pos)
 /* The position byte_jump moves to, or -1. */
 static int64_t byte_jump(kn_inspect_t *c, const kn_bytes_t *b, int64_t pos)
 {
-    int64_t at = ((b->flags & KN_BYTE_RELATIVE) ? pos : 0) + val(c, &b->offset), to;
+    int64_t at = byte_at(c, b, pos), to;
     uint64_t v;
 
     if (!get_bytes(b, c->buf, c->len, at, &v))
@@ -210,7 +220,7 @@ static int64_t byte_jump(kn_inspect_t *c, const kn_bytes_t *b, int64_t pos)
     if (v > 0xffffffffu)
         return -1;
     if (b->flags & KN_BYTE_FROM_BEGINNING)
-        to = (int64_t)v + b->post_offset;
+        to = (int64_t)c->origin + (int64_t)v + b->post_offset;
     else if (b->flags & KN_BYTE_FROM_END)
         to = (int64_t)c->len + (int64_t)v + b->post_offset;
     else
@@ -223,7 +233,7 @@ static int64_t byte_jump(kn_inspect_t *c, const kn_bytes_t *b, int64_t pos)
 static int64_t byte_var(kn_inspect_t *c, const kn_sm_t *sm, int64_t pos)
 {
     const kn_bytes_t *b = &sm->u.bytes;
-    int64_t at = ((b->flags & KN_BYTE_RELATIVE) ? pos : 0) + val(c, &b->offset);
+    int64_t at = byte_at(c, b, pos);
     uint64_t v, r;
 
     if (!get_bytes(b, c->buf, c->len, at, &v))
@@ -253,7 +263,7 @@ static int64_t byte_var(kn_inspect_t *c, const kn_sm_t *sm, int64_t pos)
  * is cut at the first character that is not base64). */
 static void base64_decode(kn_inspect_t *c, const kn_sm_t *sm, int64_t pos)
 {
-    int64_t start = ((sm->flags & KN_SMF_RELATIVE) ? pos : 0) + sm->u.b64.offset;
+    int64_t start = ((sm->flags & KN_SMF_RELATIVE) ? pos : (int64_t)c->origin) + sm->u.b64.offset;
     uint32_t n = 0, max;
     EVP_ENCODE_CTX *ctx;
     int outl = 0, fin = 0;
@@ -309,7 +319,7 @@ static int run(kn_inspect_t *c, const kn_sm_t *sm, int i, int n, int64_t pos)
     int ok;
 
     if (i == n) {
-        if (c->min_end && c->base + (uint64_t)pos <= c->min_end)
+        if (c->stream && pos <= (int64_t)c->origin)
             return 0; /* a match inside data inspected before: not new */
         c->end = (uint32_t)pos;
         return 1;
@@ -329,8 +339,9 @@ static int run(kn_inspect_t *c, const kn_sm_t *sm, int i, int n, int64_t pos)
         return (to = byte_var(c, me, pos)) >= 0 && run(c, sm, i + 1, n, to);
     case KN_SM_ISDATAAT:
         /* absolute: a byte exists at offset N; relative: N more bytes follow the position */
-        ok = (me->flags & KN_SMF_RELATIVE) ? pos + val(c, &me->u.isdataat.n) <= (int64_t)c->len
-                                           : val(c, &me->u.isdataat.n) < (int64_t)c->len;
+        ok = (me->flags & KN_SMF_RELATIVE)
+                 ? pos + val(c, &me->u.isdataat.n) <= (int64_t)c->len
+                 : (int64_t)c->origin + val(c, &me->u.isdataat.n) < (int64_t)c->len;
         if (me->flags & KN_SMF_NEGATED)
             ok = !ok;
         return ok && run(c, sm, i + 1, n, pos);

@@ -10,8 +10,9 @@
 typedef struct kn_inspect {
     const uint8_t *buf;
     uint32_t len;
-    uint64_t base;    /* stream offset of buf[0]: absolute offset/depth are measured from 0 */
-    uint64_t min_end; /* stream offset a match must end beyond (already inspected data), or 0 */
+    uint32_t origin;  /* where absolute offsets count from: 0 for a packet, the first byte not
+                       * inspected before for a stream window (Suricata's inspection chunk) */
+    uint8_t stream;   /* a stream window: a match must end beyond origin */
     int64_t vars[KN_SIG_MAX_VARS];
     void *md;         /* pcre2_match_data, owned by the detection thread */
     uint32_t budget;  /* steps left: backtracking stops here */

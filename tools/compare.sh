@@ -4,7 +4,8 @@
 # Runs BINARY (build/kanshi) and Suricata, each capture on its own, over the captures listed in
 # tools/compare-captures.txt (or only those whose name contains one of the NAMEs), writing
 # build/compare/<name>/{kanshi,suricata}/, then tools/compare_flows.py matches their flow events
-# and writes build/compare/report.txt. See docs/compare.md.
+# and writes build/compare/report.txt; then tools/compare_alerts.sh compares alerts with ET Open
+# on both sides (build/compare/alerts/report.txt). See docs/compare.md.
 # Exit status: 0 whatever the differences (this is a measurement, not a gate); 1 when a sensor
 # crashed (died from a signal) or when Suricata cannot be set up; 2 on a usage error.
 set -euo pipefail
@@ -105,6 +106,12 @@ done
 echo
 
 "$python" "$root/tools/compare_flows.py" "$out" "${names[@]}"
+
+# 4. alerts with ET Open on both sides (tools/compare_alerts.sh); COMPARE_ALERTS=0 skips them
+if [ "${COMPARE_ALERTS:-1}" != 0 ]; then
+    echo
+    COMPARE_OUT=$out "$root/tools/compare_alerts.sh" "$kanshi" "$@" || crashed+=("alerts: see above")
+fi
 
 if [ ${#crashed[@]} -gt 0 ]; then
     echo
