@@ -267,9 +267,12 @@ static int sig_rates(const kn_ruleset_t *rs, kn_sigx_t *x, const kn_sig_t *s)
     uint32_t i;
 
     x->th = s->has_threshold ? &s->threshold : NULL;
-    for (i = 0; i < rs->nthconf; i++) /* threshold.config replaces the rule's own */
-        if (entry_applies(rs->thconf[i].gid, rs->thconf[i].sid, s))
-            x->th = &rs->thconf[i].th;
+    for (i = 0; i < rs->nthconf; i++) { /* an entry for the sid replaces the rule's own; a
+                                          * wildcard one applies to rules without one */
+        const kn_thconf_t *t = &rs->thconf[i];
+        if (entry_applies(t->gid, t->sid, s) && (t->sid || !s->has_threshold))
+            x->th = &t->th;
+    }
     for (i = 0; i < rs->nsupp; i++) {
         uint32_t *ns;
         if (!entry_applies(rs->supp[i].gid, rs->supp[i].sid, s))

@@ -61,7 +61,7 @@ static int load_blob(struct kn_detect *d, const void *blob, size_t len)
     uint64_t n;
 
     if (rd(&r, magic, sizeof(magic)) || memcmp(magic, BLOB_MAGIC, sizeof(magic)) ||
-        rd(&r, key, 64) || memcmp(key, d->key, 64) || rd(&r, &count, 4))
+        rd(&r, key, 64) || memcmp(key, d->key, 64) || rd(&r, &count, 4) || !count)
         return -1;
     for (i = 0; i < count; i++) {
         char err[128];
@@ -111,6 +111,8 @@ static int make_blob(struct kn_detect *d)
 
     for (i = 0; i < KN_PF_MAX; i++)
         count += d->pf[i].mpm != NULL;
+    if (!count)
+        return 0; /* nothing compiled: nothing to cache */
     rc |= put(&b, &len, &cap, BLOB_MAGIC, sizeof(BLOB_MAGIC));
     rc |= put(&b, &len, &cap, d->key, 64);
     rc |= put(&b, &len, &cap, &count, 4);

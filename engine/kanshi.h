@@ -165,6 +165,11 @@ int kn_ruleset_set_var(kn_ruleset_t *rs, const char *name, const char *value);
 int kn_ruleset_add_classifications(kn_ruleset_t *rs, const char *file, const char *text,
                                    kn_rule_msg_fn fn, void *user);
 
+/* threshold.config text: suppress, threshold and event_filter lines (rate_filter is reported
+ * as unsupported). Call before kn_ruleset_build(). Returns the number of lines not taken. */
+int kn_ruleset_add_thresholds(kn_ruleset_t *rs, const char *file, const char *text,
+                              kn_rule_msg_fn fn, void *user);
+
 /* Rules not to load (the sensor reads them from its configuration). */
 int kn_ruleset_disable_sid(kn_ruleset_t *rs, uint32_t sid);
 

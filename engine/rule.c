@@ -266,6 +266,7 @@ void kn_ruleset_free(kn_ruleset_t *rs)
     kn_names_free(&rs->bad_kw);
     free(rs->bad_kw_count);
     free(rs->disabled);
+    kn_ruleset_free_thresholds(rs);
     free(rs);
 }
 

@@ -57,6 +57,9 @@ kn_sig_t *kn_rule_parse(kn_ruleset_t *rs, const char *line, kn_rule_msg_t *msg);
 
 void kn_sig_free(kn_sig_t *s);
 
+/* Frees the threshold.config entries (rule_threshold.c). */
+void kn_ruleset_free_thresholds(kn_ruleset_t *rs);
+
 /* The classification by name, or -1. */
 int kn_classtype_find(const kn_ruleset_t *rs, const char *name);
 

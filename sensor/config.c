@@ -23,7 +23,7 @@ typedef struct kn_cfgctx {
     int errors;
 } kn_cfgctx_t;
 
-typedef enum { T_BOOL, T_U32, T_U16, T_SIZE, T_STR, T_U8BOOL } kn_ctype_t;
+typedef enum { T_BOOL, T_U32, T_U16, T_SIZE, T_SIZE32, T_STR, T_U8BOOL } kn_ctype_t;
 
 typedef struct kn_setting {
     const char *path;
@@ -52,6 +52,10 @@ static const kn_setting_t settings[] = {
     {"defrag.max-frags", T_U32, E(defrag_max_frags), 1, UINT32_MAX},
     {"defrag.trackers", T_U32, E(defrag_trackers), 1, UINT32_MAX},
     {"stream.midstream", T_U8BOOL, E(midstream), 0, 1},
+    {"stream.reassembly.depth", T_SIZE32, E(stream_depth), 0, UINT32_MAX},
+    {"stream.reassembly.memcap", T_SIZE, E(stream_memcap), 1 << 16, UINT64_MAX},
+    {"stream.reassembly.inspect-overlap", T_SIZE32, E(stream_overlap), 0, 1 << 20},
+    {"detect.flow-state-memcap", T_SIZE, E(detect_state_memcap), 1 << 16, UINT64_MAX},
     {"vlan.use-for-tracking", T_U8BOOL, E(vlan_tracking), 0, 1},
     {"stats.enabled", T_BOOL, C(stats_enabled), 0, 1},
     {"stats.interval", T_U32, C(stats_interval), 1, 86400},
@@ -162,6 +166,7 @@ static void set_u64(void *field, kn_ctype_t t, uint64_t v)
         *(int *)field = (int)v;
         break;
     case T_U32:
+    case T_SIZE32:
         *(uint32_t *)field = (uint32_t)v;
         break;
     default:
@@ -190,6 +195,7 @@ static void apply_setting(kn_cfgctx_t *cx, const kn_setting_t *s, kn_ynode_t *n)
         v = (uint64_t)b;
         break;
     case T_SIZE:
+    case T_SIZE32:
         ok = kn_parse_size(n->value, &v) == 0;
         break;
     default:
@@ -202,7 +208,7 @@ static void apply_setting(kn_cfgctx_t *cx, const kn_setting_t *s, kn_ynode_t *n)
         ok = 0;
     if (!ok) {
         snprintf(what, sizeof(what), "bad value '%.200s' (expected %s in %llu..%llu)", n->value,
-                 s->type == T_SIZE ? "a size such as 64mb"
+                 (s->type == T_SIZE || s->type == T_SIZE32) ? "a size such as 64mb"
                  : (s->type == T_BOOL || s->type == T_U8BOOL) ? "yes or no"
                                                               : "a whole number",
                  (unsigned long long)s->min, (unsigned long long)s->max);
@@ -320,22 +326,34 @@ static void read_decoder(kn_cfgctx_t *cx, kn_ynode_t *root)
     }
 }
 
-/* defrag.policy (kanshi's own key): which copy of overlapping fragment bytes wins. */
-static void read_defrag_policy(kn_cfgctx_t *cx, kn_ynode_t *root)
+/* A policy name (kanshi's own keys defrag.policy and stream.reassembly.policy): which copy of
+ * overlapping bytes wins. names[] is in the engine enum's order. */
+static void read_policy(kn_cfgctx_t *cx, kn_ynode_t *root, const char *path,
+                        const char *const *names, const char *expected, uint8_t *out)
 {
-    static const char *const names[] = {"bsd", "linux", "first", "last", NULL};
-    kn_ynode_t *n = kn_ynode_path(root, "defrag.policy");
+    kn_ynode_t *n = kn_ynode_path(root, path);
     int i;
 
-    if (!n || !scalar(cx, n, "defrag.policy"))
+    if (!n || !scalar(cx, n, path))
         return;
     for (i = 0; names[i]; i++) {
         if (strcmp(n->value, names[i]) == 0) {
-            cx->cfg->engine.defrag_policy = (uint8_t)i;
+            *out = (uint8_t)i;
             return;
         }
     }
-    cfg_error(cx, n, "defrag.policy", "expected bsd, linux, first or last");
+    cfg_error(cx, n, path, expected);
+}
+
+static void read_policies(kn_cfgctx_t *cx, kn_ynode_t *root)
+{
+    static const char *const defrag[] = {"bsd", "linux", "first", "last", NULL};
+    static const char *const tcp[] = {"bsd", "linux", "windows", "first", "last", NULL};
+
+    read_policy(cx, root, "defrag.policy", defrag, "expected bsd, linux, first or last",
+                &cx->cfg->engine.defrag_policy);
+    read_policy(cx, root, "stream.reassembly.policy", tcp,
+                "expected bsd, linux, windows, first or last", &cx->cfg->engine.stream_policy);
 }
 
 static void mark_all(kn_ynode_t *n)
@@ -698,7 +716,7 @@ int kn_config_load(kn_config_t *cfg)
     read_vars(&cx, t.root, "vars.address-groups", &cfg->address_groups);
     read_vars(&cx, t.root, "vars.port-groups", &cfg->port_groups);
     read_decoder(&cx, t.root);
-    read_defrag_policy(&cx, t.root);
+    read_policies(&cx, t.root);
     read_outputs(&cx, t.root);
     read_pcap(&cx, t.root);
     read_rules(&cx, t.root);

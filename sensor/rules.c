@@ -107,6 +107,24 @@ static int load_classifications(kn_ruleset_t *rs, const kn_config_t *cfg, kn_loa
     return 0;
 }
 
+/* threshold.config, when configured: suppress and threshold entries; a bad line is reported
+ * like a bad rule and skipped. */
+static int load_thresholds(kn_ruleset_t *rs, const kn_config_t *cfg, kn_load_t *ld,
+                           int *failures)
+{
+    char *text;
+
+    if (!cfg->threshold_file)
+        return 0;
+    if (!(text = slurp(cfg->threshold_file, NULL))) {
+        kn_err("threshold-file %s: cannot read: %s", cfg->threshold_file, strerror(errno));
+        return -1;
+    }
+    *failures += kn_ruleset_add_thresholds(rs, cfg->threshold_file, text, on_msg, ld);
+    free(text);
+    return 0;
+}
+
 /* One sid per line ("2010935" or "1:2010935"); '#' comments. */
 static int load_disabled(kn_ruleset_t *rs, const char *path)
 {
@@ -236,7 +254,7 @@ kn_ruleset_t *kn_rules_load(const kn_config_t *cfg, int *failures)
     }
     set_vars(rs, &cfg->address_groups);
     set_vars(rs, &cfg->port_groups);
-    if (load_classifications(rs, cfg, &ld) != 0 ||
+    if (load_classifications(rs, cfg, &ld) != 0 || load_thresholds(rs, cfg, &ld, failures) != 0 ||
         (cfg->disable_sid_file && load_disabled(rs, cfg->disable_sid_file) != 0))
         goto err;
     for (i = 0; i < cfg->rule_files.n; i++) {

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # bench.sh BINARY: throughput and peak memory of kanshi side by side with tcpdump, ndpiReader and
-# Suricata 7 (no rules), all over the same benchmark corpus in one invocation. See docs/bench.md.
+# Suricata 7 (no rules), all over the same benchmark corpus in one invocation; then detection
+# (no rules, rules/kanshi.rules, ET Open; Suricata with ET Open) by tools/bench_rules.sh.
+# See docs/bench.md.
 #
 #   tools/bench.sh build/kanshi          (what `make bench` runs)
 #
@@ -355,6 +357,9 @@ export BENCH_STEP
     steady "$small_mb"
     steady "$mb"
 } | tee -a "$outdir/results.txt"
+
+# ---- detection: no rules, kanshi.rules, ET Open; Suricata with ET Open (tools/bench_rules.sh) --
+"$root/tools/bench_rules.sh" "$bin" "$big"
 
 # a failed kanshi run fails the bench
 awk -F'\t' '$1 ~ /^kanshi/ && $6 != 0 { bad = 1 } END { exit bad }' "$raw" || die "kanshi failed in some runs"
