@@ -259,6 +259,11 @@ static int64_t byte_var(kn_inspect_t *c, const kn_sm_t *sm, int64_t pos)
     return pos;
 }
 
+static int is_b64(uint8_t ch)
+{
+    return isalnum(ch) || ch == '+' || ch == '/' || ch == '=';
+}
+
 /* Decodes base64 text from the position on into c->b64 (libcrypto does the decoding; the text
  * is cut at the first character that is not base64). */
 static void base64_decode(kn_inspect_t *c, const kn_sm_t *sm, int64_t pos)
@@ -274,7 +279,7 @@ static void base64_decode(kn_inspect_t *c, const kn_sm_t *sm, int64_t pos)
     max = c->len - (uint32_t)start;
     if (sm->u.b64.bytes && sm->u.b64.bytes < max)
         max = sm->u.b64.bytes;
-    while (n < max && (isalnum(c->buf[start + n]) || strchr("+/=\r\n", c->buf[start + n])))
+    while (n < max && is_b64(c->buf[start + n])) /* the text ends at the first other byte */
         n++;
     if (n == 0 || !(ctx = EVP_ENCODE_CTX_new()))
         return;

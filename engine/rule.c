@@ -495,6 +495,18 @@ static int run_option(kn_rparse_t *ps, char *name, char *val)
     return k->fn(ps, val);
 }
 
+/* Only blanks may follow the closing parenthesis (Suricata rejects anything else). */
+static int trailing_ok(kn_rparse_t *ps, const char *p, const char *line, kn_rule_msg_t *m)
+{
+    while (isspace((unsigned char)*p))
+        p++;
+    if (!*p)
+        return KN_KW_OK;
+    m->column = (int)(p - line) + 1;
+    m->keyword[0] = '\0';
+    return kn_kw_fail(ps, "text after the closing ')': '%.20s'", p);
+}
+
 static int parse_options(kn_rparse_t *ps, const char *line, const char *opts, kn_rule_msg_t *m)
 {
     const char *p = opts;
@@ -508,8 +520,10 @@ static int parse_options(kn_rparse_t *ps, const char *line, const char *opts, kn
 
         while (isspace((unsigned char)*p))
             p++;
-        if (*p == ')' || !*p)
-            return *p ? KN_KW_OK : kn_kw_fail(ps, "missing ')' at the end of the rule");
+        if (*p == ')')
+            return trailing_ok(ps, p + 1, line, m);
+        if (!*p)
+            return kn_kw_fail(ps, "missing ')' at the end of the rule");
         if (!(end = option_end(p)))
             return kn_kw_fail(ps, "missing ';' after the last option");
         m->column = (int)(p - line) + 1;

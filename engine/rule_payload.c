@@ -473,6 +473,11 @@ static int pcre_flags(kn_rparse_t *ps, const char *f, uint32_t *copts, uint32_t 
                 return kn_kw_fail(ps, "pcre: unknown flag '%c'", *f);
             if (*buf != ps->cur_buf && *buf != b)
                 return kn_kw_fail(ps, "pcre: two buffer flags");
+            if (ps->cur_buf == KN_BUF_FILE_DATA && b == KN_BUF_HTTP_RESPONSE_BODY)
+                b = KN_BUF_FILE_DATA; /* Suricata treats the HTTP response body as file.data */
+            if (ps->cur_buf != KN_BUF_PAYLOAD && b != ps->cur_buf) /* as Suricata */
+                return kn_kw_fail(ps, "pcre: flag '%c' names another buffer than the sticky "
+                                      "buffer in effect", *f);
             *buf = b;
         }
     }

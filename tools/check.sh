@@ -6,6 +6,8 @@
 #   cli        errors and exit codes, damaged captures, full disk, live capture, determinism
 #   malformed  crash reproducers from ../shared/pcaps/malformed: clean exit, valid JSON
 #   conv       TCP/UDP conversation counts against tshark on real captures
+#   rules      rule files load: kanshi's, ET Open (>= 97%), fox-it's broken ones rejected
+#   log4shell  Log4Shell captures: kanshi's alerts against Suricata's with the same rules
 #   peer       Suricata's regression tests (../shared/peer-suite); listed passes must hold
 set -uo pipefail
 
@@ -34,6 +36,8 @@ step regress tests/regress/run.sh "$bin"
 step cli tests/cli/run.sh "$bin"
 step malformed tests/malformed/run.sh "$bin"
 step conv tests/conv/run.sh "$bin"
+step rules tests/rules/run.sh "$bin"
+step log4shell /usr/bin/python3 tests/log4shell/run.py "$bin"
 step peer tests/peer.sh "$bin"
 
 echo
