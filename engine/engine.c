@@ -298,7 +298,8 @@ static void stream_step(kn_engine_t *e, kn_flow_t *f, kn_packet_t *p, int dir,
         return;
     fl = kn_stream_data(&f->tcp, &f->info, p, dir, &e->pool);
     sv->ra = f->tcp.ra[dir];
-    sv->in_stream = p->payload_len && (fl & (KN_RA_NEW_DATA | KN_RA_RETRANSMIT | KN_RA_DEPTH));
+    sv->in_stream = p->payload_len && (fl & (KN_RA_NEW_DATA | KN_RA_RETRANSMIT | KN_RA_DEPTH |
+                                             KN_RA_HELD | KN_RA_PAST_DEPTH));
 }
 
 /* Rules on the packet, then the stream data they have seen is let go. */

@@ -95,8 +95,7 @@ static unsigned append(kn_reasm_pool_t *pool, kn_reasm_t *r, const uint8_t *d, u
 
     if (pool->depth && r->next + n > pool->depth) {
         n = r->next >= pool->depth ? 0 : (uint32_t)(pool->depth - r->next);
-        if (!r->depth_hit)
-            f |= KN_RA_DEPTH;
+        f |= r->depth_hit ? KN_RA_PAST_DEPTH : KN_RA_DEPTH;
         r->depth_hit = 1;
     }
     if (!n)
@@ -191,6 +190,7 @@ static unsigned insert_early(kn_reasm_pool_t *pool, kn_reasm_t *r, uint64_t off,
             kn_seg_t *ns = new_seg(pool, at, d + (at - off), (uint32_t)(stop - at));
             if (!ns)
                 return f | KN_RA_MEMCAP;
+            f |= KN_RA_HELD;
             ns->next = s;
             *pp = ns;
             pp = &ns->next;
@@ -243,8 +243,13 @@ unsigned kn_reasm_add(kn_reasm_pool_t *pool, kn_reasm_t *r, uint32_t seq, const 
     }
     if ((uint64_t)off == r->next)
         f |= append(pool, r, data, len) | pull(pool, r);
+    else if (pool->depth && (uint64_t)off >= pool->depth)
+        f |= KN_RA_PAST_DEPTH; /* early bytes past the depth would never be used */
     else
-        f |= insert_early(pool, r, (uint64_t)off, data, len);
+        f |= insert_early(pool, r, (uint64_t)off, data,
+                          pool->depth && (uint64_t)off + len > pool->depth
+                              ? (uint32_t)(pool->depth - (uint64_t)off)
+                              : len);
     pool->ctr->c[KN_CTR_TCP_REASSEMBLY_MEMUSE] = pool->memuse;
     return f;
 }

@@ -27,6 +27,8 @@ enum {
     KN_RA_MEMCAP = 1u << 4,     /* a segment was dropped at the memcap */
     KN_RA_GAP = 1u << 5,        /* data was lost: inspection resumes after it */
     KN_RA_BEFORE_BASE = 1u << 6, /* bytes before the first sequence number were dropped */
+    KN_RA_HELD = 1u << 7,       /* early bytes were stored until the hole before them fills */
+    KN_RA_PAST_DEPTH = 1u << 8, /* the bytes lie past the reassembly depth */
 };
 
 /* Starts a direction whose first data byte has sequence number seq (the ISN + 1). */

@@ -14,6 +14,14 @@ void collect_cb(const kn_event_t *ev, void *user)
     } else if (ev->type == KN_EV_ANOMALY && c->nanomalies < COLLECT_MAX) {
         c->anomaly_flow[c->nanomalies] = ev->flow ? ev->flow->flow_id : 0;
         c->anomalies[c->nanomalies++] = ev->u.anomaly.id;
+    } else if (ev->type == KN_EV_ALERT && c->nalerts < COLLECT_MAX) {
+        c->alerts[c->nalerts].a = ev->u.alert;
+        c->alerts[c->nalerts].a.msg = c->alerts[c->nalerts].a.category = NULL;
+        c->alerts[c->nalerts].a.metadata = NULL;
+        c->alerts[c->nalerts].a.payload = NULL;
+        c->alerts[c->nalerts].pcap_cnt =
+            ev->pkt && !(ev->pkt->flags & KN_PKT_PSEUDO) ? ev->pkt->pcap_cnt : 0;
+        c->alerts[c->nalerts++].flow_id = ev->flow ? ev->flow->flow_id : 0;
     }
 }
 
@@ -53,4 +61,13 @@ int collect_has_anomaly(const collect_t *c, kn_anomaly_t a)
         if (c->anomalies[i] == a)
             return 1;
     return 0;
+}
+
+int collect_alerts(const collect_t *c, uint32_t sid)
+{
+    int i, n = 0;
+
+    for (i = 0; i < c->nalerts; i++)
+        n += c->alerts[i].a.sid == sid;
+    return n;
 }

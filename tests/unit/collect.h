@@ -13,6 +13,12 @@ typedef struct collect {
     kn_anomaly_t anomalies[COLLECT_MAX];
     uint64_t anomaly_flow[COLLECT_MAX]; /* flow_id of the anomaly's flow, or 0 */
     int nanomalies;
+    struct {
+        kn_alert_info_t a; /* pointers (msg, payload ...) are not kept */
+        uint64_t pcap_cnt;  /* 0 for a flow-end pseudo packet */
+        uint64_t flow_id;
+    } alerts[COLLECT_MAX];
+    int nalerts;
 } collect_t;
 
 /* The kn_event_cb; user is a collect_t. */
@@ -25,5 +31,8 @@ int collect_feed(kn_engine_t *e, const uint8_t *b, size_t len, double ts, int li
 const kn_flow_info_t *collect_find(const collect_t *c, uint8_t proto, uint16_t dp);
 
 int collect_has_anomaly(const collect_t *c, kn_anomaly_t a);
+
+/* How many alerts of this sid were collected. */
+int collect_alerts(const collect_t *c, uint32_t sid);
 
 #endif

@@ -15,5 +15,7 @@ Suite *suite_engine(void);
 Suite *suite_config(void);
 Suite *suite_eve(void);
 Suite *suite_output(void);
+Suite *suite_reasm(void);
+Suite *suite_detect(void);
 
 #endif
