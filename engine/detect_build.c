@@ -19,6 +19,10 @@
 
 #define BLOB_MAGIC "KNHSDB1"
 
+/* Longest prefilter literal: Hyperscan refuses expressions over 16000 characters and mpm.c
+ * writes each byte as \xNN, so a content of 4000 bytes or more failed the whole build. */
+#define KN_PF_MAX_PATLEN 1024
+
 int kn_idlist_add(kn_idlist_t *l, uint32_t v)
 {
     if (l->n == l->cap) {
@@ -193,6 +197,10 @@ static int pf_add(kn_pf_t *pf, const kn_sig_t *s)
         p->bytes = ct->pat + ct->fp_off;
         p->len = ct->fp_len;
     }
+    if (p->len > pf->maxlen) /* the stream rescan covers the whole pattern, as before */
+        pf->maxlen = p->len;
+    if (p->len > KN_PF_MAX_PATLEN) /* a prefix selects the same candidates (and a few more) */
+        p->len = KN_PF_MAX_PATLEN;
     p->nocase = (sm->flags & KN_SMF_NOCASE) != 0;
     p->sig = s->idx;
     return 0;
@@ -381,6 +389,9 @@ static int prepare_sigs(kn_ruleset_t *rs, struct kn_detect *d)
 
     if (rs->nsigs > 1)
         qsort(rs->sigs, rs->nsigs, sizeof(*rs->sigs), sig_order);
+    free(rs->sid_slots); /* positions changed: the duplicate table is rebuilt if ever needed */
+    rs->sid_slots = NULL;
+    rs->sid_cap = 0;
     for (i = 0; i < rs->nsigs; i++) {
         kn_sig_t *s = rs->sigs[i];
         kn_sigx_t *x = &d->x[i];

@@ -172,17 +172,25 @@ int kn_ruleset_disable_sid(kn_ruleset_t *rs, uint32_t sid)
         return KN_ERR;
     rs->disabled = nd;
     rs->disabled[rs->ndisabled++] = sid;
+    rs->disabled_sorted = 0;
     return KN_OK;
 }
 
-static int is_disabled(const kn_ruleset_t *rs, uint32_t sid)
+static int u32_cmp(const void *a, const void *b)
 {
-    uint32_t i;
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
 
-    for (i = 0; i < rs->ndisabled; i++)
-        if (rs->disabled[i] == sid)
-            return 1;
-    return 0;
+static int is_disabled(kn_ruleset_t *rs, uint32_t sid)
+{
+    if (!rs->ndisabled)
+        return 0;
+    if (!rs->disabled_sorted) { /* sorted once, at the first rule */
+        qsort(rs->disabled, rs->ndisabled, sizeof(*rs->disabled), u32_cmp);
+        rs->disabled_sorted = 1;
+    }
+    return bsearch(&sid, rs->disabled, rs->ndisabled, sizeof(*rs->disabled), u32_cmp) != NULL;
 }
 
 int kn_classtype_find(const kn_ruleset_t *rs, const char *name)
@@ -266,6 +274,7 @@ void kn_ruleset_free(kn_ruleset_t *rs)
     kn_names_free(&rs->bad_kw);
     free(rs->bad_kw_count);
     free(rs->disabled);
+    free(rs->sid_slots);
     kn_ruleset_free_thresholds(rs);
     free(rs);
 }
@@ -428,8 +437,9 @@ static const char *option_end(const char *p)
 
 /* Removes the quotes around a value, in place, keeping a leading '!' (negation) in front and
  * the escapes inside: each keyword knows which escapes it takes (content and msg unescape,
- * pcre hands them to PCRE, which reads \" and \; as the plain characters). */
-static void unquote(char *v)
+ * pcre hands them to PCRE, which reads \" and \; as the plain characters). Returns -1 when
+ * the value opens a quote it does not close. */
+static int unquote(char *v)
 {
     char *r = v, *w = v, *end;
 
@@ -438,14 +448,15 @@ static void unquote(char *v)
     while (isspace((unsigned char)*r))
         r++;
     if (*r != '"')
-        return;
+        return 0;
     end = r + strlen(r) - 1;
     while (end > r && isspace((unsigned char)*end))
         end--;
     if (end == r || *end != '"')
-        return;
+        return -1; /* an opening quote without its closing one, as Suricata rejects */
     memmove(w, r + 1, (size_t)(end - r - 1));
     w[end - r - 1] = '\0';
+    return 0;
 }
 
 static const kn_keyword_t *find_keyword(const char *name)
@@ -490,8 +501,9 @@ static int run_option(kn_rparse_t *ps, char *name, char *val)
         return kn_kw_fail(ps, "'%s' needs a value", name);
     if ((k->flags & KN_KWF_NO_VALUE) && val && *val)
         return kn_kw_fail(ps, "'%s' takes no value", name);
-    if (val)
-        unquote(val);
+    if (val && unquote(val) != 0)
+        return kn_kw_fail(ps, "'%s': unterminated quote (a ';' inside a value is written \\;)",
+                          name);
     return k->fn(ps, val);
 }
 
@@ -570,6 +582,7 @@ kn_sig_t *kn_rule_parse(kn_ruleset_t *rs, const char *line, kn_rule_msg_t *msg)
         rc = parse_options(&ps, line, opts, msg);
     if (rc == KN_KW_OK) {
         msg->keyword[0] = '\0';
+        msg->column = 1; /* what the rule as a whole lacks */
         rc = kn_rule_finish(&ps);
     }
     if (rc != KN_KW_OK) {
@@ -583,49 +596,93 @@ kn_sig_t *kn_rule_parse(kn_ruleset_t *rs, const char *line, kn_rule_msg_t *msg)
 
 /* ---- rule text ----------------------------------------------------------------------------- */
 
-static int add_sig(kn_ruleset_t *rs, kn_sig_t *s, kn_rule_msg_t *m)
+static uint32_t sid_hash(uint32_t gid, uint32_t sid)
 {
-    uint32_t i;
+    uint64_t h = ((uint64_t)gid << 32 | sid) * 0x9e3779b97f4a7c15ULL;
+    return (uint32_t)(h >> 32);
+}
+
+/* The slot of (gid, sid): the one holding it, or the empty one where it would go. */
+static uint32_t *sid_slot(kn_ruleset_t *rs, uint32_t gid, uint32_t sid)
+{
+    uint32_t i = sid_hash(gid, sid) & (rs->sid_cap - 1);
+
+    while (rs->sid_slots[i]) {
+        const kn_sig_t *o = rs->sigs[rs->sid_slots[i] - 1];
+        if (o->sid == sid && o->gid == gid)
+            break;
+        i = (i + 1) & (rs->sid_cap - 1);
+    }
+    return &rs->sid_slots[i];
+}
+
+/* Room for one more signature in the array and in the sid table (kept at most half full). */
+static int sig_room(kn_ruleset_t *rs)
+{
+    uint32_t i, cap;
     kn_sig_t **ns;
 
-    for (i = 0; i < rs->nsigs; i++) {
-        if (rs->sigs[i]->sid == s->sid && rs->sigs[i]->gid == s->gid) {
-            rs->stats.duplicates++;
-            m->kind = KN_RULE_WARNING;
-            snprintf(m->text, sizeof(m->text), "duplicate sid %u: the one with the higher rev "
-                     "is kept", s->sid);
-            if (s->rev > rs->sigs[i]->rev) {
-                kn_sig_free(rs->sigs[i]);
-                rs->sigs[i] = s;
-            } else {
-                kn_sig_free(s);
-            }
-            return 1;
-        }
-    }
     if (rs->nsigs == rs->cap) {
-        uint32_t cap = rs->cap ? rs->cap * 2 : 1024;
-        if (!(ns = realloc(rs->sigs, cap * sizeof(*ns)))) {
-            kn_sig_free(s);
+        cap = rs->cap ? rs->cap * 2 : 1024;
+        if (!(ns = realloc(rs->sigs, cap * sizeof(*ns))))
             return -1;
-        }
         rs->sigs = ns;
         rs->cap = cap;
     }
-    rs->sigs[rs->nsigs++] = s;
+    if ((rs->nsigs + 1) * 2 <= rs->sid_cap)
+        return 0;
+    cap = rs->sid_cap ? rs->sid_cap * 2 : 2048;
+    free(rs->sid_slots);
+    if (!(rs->sid_slots = calloc(cap, sizeof(*rs->sid_slots))))
+        return rs->sid_cap = 0, -1;
+    rs->sid_cap = cap;
+    for (i = 0; i < rs->nsigs; i++)
+        *sid_slot(rs, rs->sigs[i]->gid, rs->sigs[i]->sid) = i + 1;
     return 0;
 }
 
-static void one_rule(kn_ruleset_t *rs, const char *file, int lineno, const char *line,
-                     kn_rule_msg_fn fn, void *user, int *bad)
+/* Adds s (taken over). A second rule with the same gid and sid keeps the higher rev. Returns
+ * 0 when added, 1 for a duplicate (m says so), -1 when out of memory. */
+static int add_sig(kn_ruleset_t *rs, kn_sig_t *s, kn_rule_msg_t *m)
+{
+    uint32_t *slot;
+
+    if (sig_room(rs) != 0) {
+        kn_sig_free(s);
+        return -1;
+    }
+    slot = sid_slot(rs, s->gid, s->sid);
+    if (*slot) {
+        kn_sig_t **held = &rs->sigs[*slot - 1];
+        rs->stats.duplicates++;
+        m->kind = KN_RULE_WARNING;
+        snprintf(m->text, sizeof(m->text), "duplicate sid %u: the one with the higher rev "
+                 "is kept", s->sid);
+        if (s->rev > (*held)->rev) {
+            kn_sig_free(*held);
+            *held = s;
+        } else {
+            kn_sig_free(s);
+        }
+        return 1;
+    }
+    rs->sigs[rs->nsigs++] = s;
+    *slot = rs->nsigs;
+    return 0;
+}
+
+static void one_rule(kn_ruleset_t *rs, const char *file, int lineno, int indent,
+                     const char *line, kn_rule_msg_fn fn, void *user, int *bad)
 {
     kn_rule_msg_t m;
     kn_sig_t *s;
+    int rc;
 
     memset(&m, 0, sizeof(m));
     m.file = file;
     m.line = lineno;
     if (!(s = kn_rule_parse(rs, line, &m))) {
+        m.column += indent;
         if (m.kind == KN_RULE_UNSUPPORTED)
             rs->stats.unsupported++;
         else
@@ -641,10 +698,11 @@ static void one_rule(kn_ruleset_t *rs, const char *file, int lineno, const char 
         kn_sig_free(s);
         return;
     }
-    if (add_sig(rs, s, &m) == 1 && fn)
-        fn(user, &m);
-    else
+    rc = add_sig(rs, s, &m);
+    if (rc == 0)
         rs->stats.loaded++;
+    else if (rc == 1 && fn)
+        fn(user, &m); /* a duplicate: counted in stats.duplicates, not loaded again */
 }
 
 int kn_ruleset_add_rules(kn_ruleset_t *rs, const char *file, const char *text, kn_rule_msg_fn fn,
@@ -680,7 +738,7 @@ int kn_ruleset_add_rules(kn_ruleset_t *rs, const char *file, const char *text, k
         l = kn_trim(line);
         if (!*l || *l == '#')
             continue;
-        one_rule(rs, file, first, l, fn, user, &bad);
+        one_rule(rs, file, first, (int)(l - line), l, fn, user, &bad);
     }
     free(line);
     return bad;
@@ -746,13 +804,13 @@ int kn_parse_num(const char *s, uint64_t max, kn_num_t *out)
     snprintf(buf, sizeof(buf), "%s", s);
     p = kn_trim(buf);
     memset(out, 0, sizeof(*out));
-    if ((sep = strstr(p, "<>")) || ((sep = strchr(p + 1, '-')) && isdigit((unsigned char)*p))) {
-        int incl = *sep == '-';
+    if ((sep = strstr(p, "<>")) || (isdigit((unsigned char)*p) && (sep = strchr(p + 1, '-')))) {
+        int dash = *sep == '-';
         *sep = '\0';
-        if (kn_parse_i64(p, 0, (int64_t)max, &a) || kn_parse_i64(sep + (incl ? 1 : 2), 0,
+        if (kn_parse_i64(p, 0, (int64_t)max, &a) || kn_parse_i64(sep + (dash ? 1 : 2), 0,
                                                                 (int64_t)max, &b) || a >= b)
             return -1;
-        out->cmp = incl ? KN_CMP_RANGE_INCL : KN_CMP_RANGE;
+        out->cmp = KN_CMP_RANGE; /* both forms exclude their bounds, as Suricata documents */
         out->a = (uint64_t)a;
         out->b = (uint64_t)b;
         return 0;

@@ -36,6 +36,9 @@ struct kn_ruleset {
     kn_rulevars_t vars;               /* views of the two above */
     uint32_t *disabled;               /* sids not to load */
     uint32_t ndisabled;
+    uint8_t disabled_sorted;
+    uint32_t *sid_slots; /* open addressing over (gid, sid): signature position + 1, 0 empty */
+    uint32_t sid_cap;
     kn_rules_stats_t stats;
     kn_suppress_t *supp; /* threshold.config */
     uint32_t nsupp;
