@@ -9,7 +9,8 @@ mkdir -p "$out"
 echo "kanshi demo: replaying $(ls samples/*.pcap | wc -l) captures from samples/ (see samples/README.md)"
 "$bin" -r samples/http-curl.pcap -r samples/dns-dig.pcap -r samples/nmap-scan.pcap \
        -r samples/ssh-10022.pcap -r samples/smtp-swaks.pcap -r samples/vlan-ipv6-ping.pcap \
-       -r samples/vxlan-http.pcap -c samples/kanshi.yaml -l "$out"
+       -r samples/vxlan-http.pcap -r samples/log4shell-curl.pcap -c samples/kanshi.yaml \
+       -S rules/kanshi.rules -s rules/decoder-events.rules -s rules/stream-events.rules -l "$out"
 /usr/bin/python3 - "$out/eve.json" <<'PY'
 import collections, json, sys
 path = sys.argv[1]
@@ -17,6 +18,7 @@ events = collections.Counter()
 protos = collections.Counter()
 states = collections.Counter()
 anomalies = collections.Counter()
+alerts = collections.Counter()
 special = []
 stats = None
 for line in open(path, encoding="utf-8"):
@@ -36,6 +38,8 @@ for line in open(path, encoding="utf-8"):
             special.append("%s flow on VLAN %s" % (ev["proto"], ev["vlan"]))
     elif t == "anomaly":
         anomalies[ev["anomaly"]["event"]] += 1
+    elif t == "alert":
+        alerts["%s %s" % (ev["alert"]["signature_id"], ev["alert"]["signature"])] += 1
     elif t == "stats":
         stats = ev["stats"]
 print()
@@ -44,9 +48,13 @@ if stats:
 print("flows by protocol %s" % ", ".join("%s %d" % kv for kv in sorted(protos.items())))
 print("flow end states   %s" % ", ".join("%s %d" % kv for kv in states.most_common()))
 print("anomalies         %s" % (", ".join("%s %d" % kv for kv in anomalies.most_common()) or "none"))
+print("alerts            %d" % sum(alerts.values()))
+for sig, n in alerts.most_common():
+    print("  %3d x %s" % (n, sig))
 print("events written    %s" % ", ".join("%s %d" % kv for kv in sorted(events.items())))
 for s in sorted(set(special))[:10]:
     print("  - " + s)
 print("eve.json          %s" % path)
-print("\nTry: jq -c 'select(.event_type==\"flow\")' %s | head" % path)
+print("\nTry: jq -c 'select(.event_type==\"alert\")' %s | head" % path)
+print("     jq -c 'select(.event_type==\"flow\")' %s | head" % path)
 PY

