@@ -390,6 +390,8 @@ static void prefilter(kn_detect_ctx_t *c, int cls, int in_stream)
         scan(c, cls == KN_PC_TCP && in_stream ? KN_PC_TCP_PKT : cls, p->payload, plen);
     if (c->stream) {
         uint64_t from = c->stream_fresh, back = c->d->pf[KN_PC_TCP].maxlen;
+
+        back = back ? back - 1 : 0; /* a pattern ending in new bytes starts this far back */
         from = from > c->stream_base + back ? from - back : c->stream_base;
         scan(c, KN_PC_TCP, c->stream + (from - c->stream_base),
              c->stream_len - (uint32_t)(from - c->stream_base));
