@@ -53,10 +53,52 @@ static int64_t val(const kn_inspect_t *c, const kn_val_t *v)
     return v->var >= 0 ? c->vars[v->var] : v->v;
 }
 
-/* Whether a later item depends on where this one matched (worth retrying it elsewhere). */
-static int next_is_relative(const kn_sm_t *sm, int i, int n)
+/* A byte_test value or byte_math rvalue: 0 to 2^32-1 when the rule writes it (kept in the
+ * int32_t of kn_val_t, so not sign-extended here), what the variable holds otherwise. */
+static uint64_t uval(const kn_inspect_t *c, const kn_val_t *v)
 {
-    return i + 1 < n && (sm[i + 1].flags & KN_SMF_RELATIVE);
+    return v->var >= 0 ? (uint64_t)c->vars[v->var] : (uint32_t)v->v;
+}
+
+/* Whether an item sets the position later relative items count from (the others keep it). */
+static int moves_position(const kn_sm_t *sm)
+{
+    switch (sm->type) {
+    case KN_SM_CONTENT:
+    case KN_SM_PCRE:
+        return !(sm->flags & KN_SMF_NEGATED);
+    case KN_SM_BYTE_JUMP:
+    case KN_SM_BYTE_EXTRACT:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Whether an item after i moves the position (i = -1: any item of the list). */
+static int later_moves(const kn_sm_t *sm, int i, int n)
+{
+    for (i++; i < n; i++)
+        if (moves_position(&sm[i]))
+            return 1;
+    return 0;
+}
+
+/* Whether what follows item i depends on where it matched, so that its next occurrence is
+ * worth trying: a relative item before the next item that moves the position (as Suricata
+ * links a relative keyword to the last content or pcre before it, whatever lies between), or,
+ * in a stream window, the check that the match ends in new data when no later item moves. */
+static int depends_on_position(const kn_inspect_t *c, const kn_sm_t *sm, int i, int n)
+{
+    int j;
+
+    for (j = i + 1; j < n; j++) {
+        if (sm[j].flags & KN_SMF_RELATIVE)
+            return 1;
+        if (moves_position(&sm[j]))
+            return 0;
+    }
+    return c->stream;
 }
 
 /* The search window [*start, *end) of a content, in buffer offsets; 0 when empty. */
@@ -93,7 +135,13 @@ static int run_content(kn_inspect_t *c, const kn_sm_t *sm, int i, int n, int64_t
 
     if (!content_window(c, me, pos, &start, &end))
         return (me->flags & KN_SMF_NEGATED) ? run(c, sm, i + 1, n, pos) : 0;
-    while (start <= end - ct->len && c->budget > 0) {
+    /* in a stream window the last match that moves must end in new data */
+    if (c->stream && !(me->flags & KN_SMF_NEGATED) && !later_moves(sm, i, n) &&
+        start < (int64_t)c->origin + 1 - ct->len)
+        start = (int64_t)c->origin + 1 - ct->len;
+    while (start <= end - ct->len) {
+        if (!c->budget)
+            return 0; /* out of steps: no match, even for a negated content */
         c->budget--;
         at = kn_find(c->buf + start, (uint32_t)(end - start), ct->pat, ct->len, nocase);
         if (at < 0)
@@ -107,7 +155,7 @@ static int run_content(kn_inspect_t *c, const kn_sm_t *sm, int i, int n, int64_t
             return 0;
         if (run(c, sm, i + 1, n, at + ct->len))
             return 1;
-        if (!next_is_relative(sm, i, n))
+        if (!depends_on_position(c, sm, i, n))
             return 0;
         start = at + 1;
     }
@@ -124,7 +172,9 @@ static int run_pcre(kn_inspect_t *c, const kn_sm_t *sm, int i, int n, int64_t po
 
     if (base > (int64_t)c->len)
         return 0;
-    while (c->budget > 0) {
+    for (;;) {
+        if (!c->budget)
+            return 0; /* out of steps: no match, even for a negated pcre */
         c->budget--;
         rc = pcre2_match(me->u.pcre.re, c->buf + base, c->len - (uint32_t)base,
                          (PCRE2_SIZE)from, 0, c->md, NULL);
@@ -135,7 +185,7 @@ static int run_pcre(kn_inspect_t *c, const kn_sm_t *sm, int i, int n, int64_t po
         ov = pcre2_get_ovector_pointer(c->md);
         if (run(c, sm, i + 1, n, base + (int64_t)ov[1]))
             return 1;
-        if (!next_is_relative(sm, i, n) || (int64_t)ov[0] + 1 > (int64_t)c->len - base)
+        if (!depends_on_position(c, sm, i, n) || (int64_t)ov[0] + 1 > (int64_t)c->len - base)
             return 0;
         from = (int64_t)ov[0] + 1;
     }
@@ -189,7 +239,7 @@ static int64_t byte_at(const kn_inspect_t *c, const kn_bytes_t *b, int64_t pos)
 static int byte_test(kn_inspect_t *c, const kn_bytes_t *b, int64_t pos)
 {
     int64_t at = byte_at(c, b, pos);
-    uint64_t v, ref = (uint64_t)val(c, &b->value);
+    uint64_t v, ref = uval(c, &b->value);
     int ok;
 
     if (!get_bytes(b, c->buf, c->len, at, &v))
@@ -246,7 +296,7 @@ static int64_t byte_var(kn_inspect_t *c, const kn_sm_t *sm, int64_t pos)
         c->vars[b->result_var] = (int64_t)v;
         return at + b->nbytes;
     }
-    r = (uint64_t)val(c, &b->value);
+    r = uval(c, &b->value);
     switch (b->op) {
     case '+': v += r; break;
     case '-': v -= r; break;
@@ -264,14 +314,37 @@ static int is_b64(uint8_t ch)
     return isalnum(ch) || ch == '+' || ch == '/' || ch == '=';
 }
 
-/* Decodes base64 text from the position on into c->b64 (libcrypto does the decoding; the text
- * is cut at the first character that is not base64). */
+/* Decodes n base64 characters into out (room for n + 3 bytes); returns the length. A last group
+ * without its '=' padding (unpadded text, or a `bytes` count that cuts a group) is decoded as if
+ * padded, as Suricata decodes it: libcrypto alone rejects the whole text then. */
+static uint32_t b64_text(const uint8_t *in, uint32_t n, uint8_t *out)
+{
+    EVP_ENCODE_CTX *ctx = EVP_ENCODE_CTX_new();
+    uint8_t last[4] = {'=', '=', '=', '='};
+    uint32_t full = n - n % 4;
+    int outl = 0, more = 0, fin = 0, ok;
+
+    if (!ctx)
+        return 0;
+    EVP_DecodeInit(ctx);
+    ok = EVP_DecodeUpdate(ctx, out, &outl, in, (int)full) >= 0;
+    if (ok && n % 4 >= 2) {
+        memcpy(last, in + full, n % 4);
+        ok = EVP_DecodeUpdate(ctx, out + outl, &more, last, 4) >= 0;
+        outl += ok ? more : 0;
+    }
+    if (ok && EVP_DecodeFinal(ctx, out + outl, &fin) >= 0)
+        outl += fin;
+    EVP_ENCODE_CTX_free(ctx);
+    return outl > 0 ? (uint32_t)outl : 0;
+}
+
+/* Decodes base64 text from the position on into c->b64 (the text is cut at the first character
+ * that is not base64). */
 static void base64_decode(kn_inspect_t *c, const kn_sm_t *sm, int64_t pos)
 {
     int64_t start = ((sm->flags & KN_SMF_RELATIVE) ? pos : (int64_t)c->origin) + sm->u.b64.offset;
     uint32_t n = 0, max;
-    EVP_ENCODE_CTX *ctx;
-    int outl = 0, fin = 0;
 
     c->b64_len = 0;
     if (start < 0 || start >= (int64_t)c->len)
@@ -281,24 +354,16 @@ static void base64_decode(kn_inspect_t *c, const kn_sm_t *sm, int64_t pos)
         max = sm->u.b64.bytes;
     while (n < max && is_b64(c->buf[start + n])) /* the text ends at the first other byte */
         n++;
-    if (n == 0 || !(ctx = EVP_ENCODE_CTX_new()))
+    if (n == 0)
         return;
-    if (n > c->b64_cap) {
-        uint8_t *nb = realloc(c->b64, n);
-        if (!nb) {
-            EVP_ENCODE_CTX_free(ctx);
+    if (n + 3 > c->b64_cap) {
+        uint8_t *nb = realloc(c->b64, n + 3);
+        if (!nb)
             return;
-        }
         c->b64 = nb;
-        c->b64_cap = n;
+        c->b64_cap = n + 3;
     }
-    EVP_DecodeInit(ctx);
-    if (EVP_DecodeUpdate(ctx, c->b64, &outl, c->buf + start, (int)n) >= 0 &&
-        EVP_DecodeFinal(ctx, c->b64 + outl, &fin) >= 0)
-        c->b64_len = (uint32_t)(outl + fin);
-    else
-        c->b64_len = (uint32_t)(outl > 0 ? outl : 0);
-    EVP_ENCODE_CTX_free(ctx);
+    c->b64_len = b64_text(c->buf + start, n, c->b64);
 }
 
 static int run_size(kn_inspect_t *c, const kn_num_t *nm)
@@ -324,8 +389,10 @@ static int run(kn_inspect_t *c, const kn_sm_t *sm, int i, int n, int64_t pos)
     int ok;
 
     if (i == n) {
-        if (c->stream && pos <= (int64_t)c->origin)
-            return 0; /* a match inside data inspected before: not new */
+        /* a match inside data inspected before is not new; a list whose items all keep the
+         * position (byte_test, isdataat ...) looked at new data only */
+        if (c->stream && pos <= (int64_t)c->origin && later_moves(sm, -1, n))
+            return 0;
         c->end = (uint32_t)pos;
         return 1;
     }
@@ -364,7 +431,8 @@ int kn_match_list(kn_inspect_t *c, const kn_smlist_t *l)
 {
     if (!c->budget)
         c->budget = BUDGET_DEFAULT;
-    return run(c, l->sm, 0, l->n, 0);
+    /* relative items at the start of a list count from where absolute ones do */
+    return run(c, l->sm, 0, l->n, c->origin);
 }
 
 /* ---- transforms ---------------------------------------------------------------------------- */

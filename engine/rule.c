@@ -19,6 +19,7 @@
 #include "buffers.h"
 
 #define MAX_RULE_LEN (256 * 1024)
+#define MAX_OPTION_LEN 8191
 
 /* Suricata's default address and port groups (suricata.yaml as shipped). */
 static const char *const default_vars[][2] = {
@@ -437,11 +438,14 @@ static const char *option_end(const char *p)
 
 /* Removes the quotes around a value, in place, keeping a leading '!' (negation) in front and
  * the escapes inside: each keyword knows which escapes it takes (content and msg unescape,
- * pcre hands them to PCRE, which reads \" and \; as the plain characters). Returns -1 when
+ * pcre hands them to PCRE, which reads \" and \; as the plain characters). With bang_hex, a
+ * '!' that opens the quoted text (content:"!x") is a byte, not a negation: it is written |21|,
+ * which needs one byte more than v held (the option buffer keeps room for it). Returns -1 when
  * the value opens a quote it does not close. */
-static int unquote(char *v)
+static int unquote(char *v, int bang_hex)
 {
     char *r = v, *w = v, *end;
+    size_t n;
 
     if (*r == '!')
         r = w = v + 1;
@@ -454,9 +458,22 @@ static int unquote(char *v)
         end--;
     if (end == r || *end != '"')
         return -1; /* an opening quote without its closing one, as Suricata rejects */
-    memmove(w, r + 1, (size_t)(end - r - 1));
-    w[end - r - 1] = '\0';
+    n = (size_t)(end - r - 1);
+    if (bang_hex && n && r[1] == '!') {
+        memmove(w + 4, r + 2, n - 1);
+        memcpy(w, "|21|", 4);
+        w[n + 3] = '\0';
+        return 0;
+    }
+    memmove(w, r + 1, n);
+    w[n] = '\0';
     return 0;
+}
+
+/* The keywords whose value may be negated with a '!' before its quotes. */
+static int negatable_bytes(const char *name)
+{
+    return strcmp(name, "content") == 0 || strcmp(name, "uricontent") == 0;
 }
 
 static const kn_keyword_t *find_keyword(const char *name)
@@ -489,10 +506,12 @@ static int run_option(kn_rparse_t *ps, char *name, char *val)
     int buf;
 
     if (!k) {
-        if ((buf = kn_buffer_by_sticky(name)) >= 0 && !val)
-            return kn_kw_sticky(ps, buf);
+        /* a content modifier first: http_uri and the like are modifiers in Suricata even
+         * though the buffer table lists them as legacy sticky names too */
         if ((buf = kn_buffer_by_modifier(name)) >= 0 && !val)
             return kn_kw_modifier(ps, buf);
+        if ((buf = kn_buffer_by_sticky(name)) >= 0 && !val)
+            return kn_kw_sticky(ps, buf);
         if (is_unsupported(name))
             return kn_kw_unsupported(ps, "keyword '%s' is not supported", name);
         return kn_kw_fail(ps, "unknown keyword '%s'", name);
@@ -501,7 +520,7 @@ static int run_option(kn_rparse_t *ps, char *name, char *val)
         return kn_kw_fail(ps, "'%s' needs a value", name);
     if ((k->flags & KN_KWF_NO_VALUE) && val && *val)
         return kn_kw_fail(ps, "'%s' takes no value", name);
-    if (val && unquote(val) != 0)
+    if (val && unquote(val, negatable_bytes(name)) != 0)
         return kn_kw_fail(ps, "'%s': unterminated quote (a ';' inside a value is written \\;)",
                           name);
     return k->fn(ps, val);
@@ -522,7 +541,7 @@ static int trailing_ok(kn_rparse_t *ps, const char *p, const char *line, kn_rule
 static int parse_options(kn_rparse_t *ps, const char *line, const char *opts, kn_rule_msg_t *m)
 {
     const char *p = opts;
-    char buf[8192];
+    char buf[MAX_OPTION_LEN + 3]; /* + NUL, and the byte unquote() may add */
 
     for (;;) {
         const char *end;
@@ -532,16 +551,17 @@ static int parse_options(kn_rparse_t *ps, const char *line, const char *opts, kn
 
         while (isspace((unsigned char)*p))
             p++;
+        m->column = (int)(p - line) + 1; /* no keyword yet: not the previous option's */
+        m->keyword[0] = '\0';
         if (*p == ')')
             return trailing_ok(ps, p + 1, line, m);
         if (!*p)
             return kn_kw_fail(ps, "missing ')' at the end of the rule");
         if (!(end = option_end(p)))
             return kn_kw_fail(ps, "missing ';' after the last option");
-        m->column = (int)(p - line) + 1;
         len = (size_t)(end - p);
-        if (len >= sizeof(buf))
-            return kn_kw_fail(ps, "option longer than %zu bytes", sizeof(buf) - 1);
+        if (len > MAX_OPTION_LEN)
+            return kn_kw_fail(ps, "option longer than %d bytes", MAX_OPTION_LEN);
         memcpy(buf, p, len);
         buf[len] = '\0';
         colon = strchr(buf, ':');

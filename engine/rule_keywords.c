@@ -11,6 +11,17 @@
 #include "anomaly.h"
 #include "buffers.h"
 
+/* A signature counts its header tests, events, bit and counter operations and app-layer
+ * conditions in a uint8_t (metadata in a uint16_t): one item more fails the rule instead of
+ * wrapping the count, which lost the items and leaked what they held. */
+static int full(kn_rparse_t *ps, unsigned n, unsigned max, const char *what)
+{
+    if (n < max)
+        return 0;
+    kn_kw_fail(ps, "more than %u %s in one rule", max, what);
+    return 1;
+}
+
 /* ---- meta ---------------------------------------------------------------------------------- */
 
 /* msg text: the escapes \" \; \\ \: become their characters. */
@@ -82,6 +93,10 @@ static int kw_metadata(kn_rparse_t *ps, const char *val)
     if (!copy)
         return kn_kw_fail(ps, "out of memory");
     n = kn_split(copy, parts, 64);
+    if (full(ps, s->nmetadata + (unsigned)n, UINT16_MAX + 1u, "metadata entries")) {
+        free(copy);
+        return KN_KW_FAIL;
+    }
     nm = realloc(s->metadata, (s->nmetadata + (size_t)n) * sizeof(*nm));
     if (!nm) {
         free(copy);
@@ -154,13 +169,18 @@ static int kw_flow(kn_rparse_t *ps, const char *val)
     return KN_KW_OK;
 }
 
+/* A new bit operation, or NULL with the reason in ps->err. */
 static kn_bitsop_t *new_bitsop(kn_rparse_t *ps)
 {
     kn_sig_t *s = ps->s;
-    kn_bitsop_t *nb = realloc(s->bits, (s->nbits + 1u) * sizeof(*nb));
+    kn_bitsop_t *nb;
 
-    if (!nb)
+    if (full(ps, s->nbits, UINT8_MAX, "bit operations"))
         return NULL;
+    if (!(nb = realloc(s->bits, (s->nbits + 1u) * sizeof(*nb)))) {
+        kn_kw_fail(ps, "out of memory");
+        return NULL;
+    }
     s->bits = nb;
     memset(&nb[s->nbits], 0, sizeof(*nb));
     return &nb[s->nbits++];
@@ -213,7 +233,7 @@ static int kw_flowbits(kn_rparse_t *ps, const char *val)
     if ((o = bit_op(parts[0])) < 0)
         return kn_kw_fail(ps, "flowbits: unknown operation '%.20s'", parts[0]);
     if (!(op = new_bitsop(ps)))
-        return kn_kw_fail(ps, "out of memory");
+        return KN_KW_FAIL;
     op->op = (uint8_t)o;
     op->scope = 0;
     return bit_names(ps, &ps->rs->flowbits, parts[1], op);
@@ -236,7 +256,7 @@ static int host_bits(kn_rparse_t *ps, const char *kw, const char *val, int xbits
     if (n < 2 || (o = bit_op(parts[0])) < 0)
         return kn_kw_fail(ps, "%s: expected OP,NAME[,options]", kw);
     if (!(op = new_bitsop(ps)))
-        return kn_kw_fail(ps, "out of memory");
+        return KN_KW_FAIL;
     op->op = (uint8_t)o;
     op->scope = 1;
     for (i = 2; i < n; i++) {
@@ -284,7 +304,10 @@ static int kw_flowint(kn_rparse_t *ps, const char *val)
     if (k == sizeof(ops) / sizeof(ops[0]))
         return kn_kw_fail(ps, "flowint: unknown operator '%.10s'", p[1]);
     if ((ops[k].op != 'x' && ops[k].op != 'n') != (n == 3))
-        return kn_kw_fail(ps, "flowint: '%s' %s a value", p[1], n == 3 ? "takes no" : "needs");
+        return kn_kw_fail(ps, "flowint: '%s' %s", p[1],
+                          n == 3 ? "takes no value" : "needs a value");
+    if (full(ps, s->nints, UINT8_MAX, "flowint operations"))
+        return KN_KW_FAIL;
     if (!(ni = realloc(s->ints, (s->nints + 1u) * sizeof(*ni))))
         return kn_kw_fail(ps, "out of memory");
     s->ints = ni;
@@ -371,9 +394,11 @@ static int kw_detection_filter(kn_rparse_t *ps, const char *val)
 static int add_hdr(kn_rparse_t *ps, int kw, const char *val, uint64_t max, const char *name)
 {
     kn_sig_t *s = ps->s;
-    kn_hdrtest_t *nh = realloc(s->hdr, (s->nhdr + 1u) * sizeof(*nh));
+    kn_hdrtest_t *nh;
 
-    if (!nh)
+    if (full(ps, s->nhdr, UINT8_MAX, "header tests"))
+        return KN_KW_FAIL;
+    if (!(nh = realloc(s->hdr, (s->nhdr + 1u) * sizeof(*nh))))
         return kn_kw_fail(ps, "out of memory");
     s->hdr = nh;
     memset(&nh[s->nhdr], 0, sizeof(*nh));
@@ -577,6 +602,8 @@ static int add_event(kn_rparse_t *ps, const char *name, int layer)
 
     if (a < 0 || kn_anomaly_info((kn_anomaly_t)a)->layer != layer)
         return kn_kw_unsupported(ps, "kanshi does not raise the event '%.60s'", name);
+    if (full(ps, s->nevents, UINT8_MAX, "events"))
+        return KN_KW_FAIL;
     if (!(ne = realloc(s->events, (s->nevents + 1u) * sizeof(*ne))))
         return kn_kw_fail(ps, "out of memory");
     s->events = ne;
@@ -600,9 +627,11 @@ static int kw_stream_event(kn_rparse_t *ps, const char *val)
 static int add_appkw(kn_rparse_t *ps, int kind, const char *val, int numeric, uint64_t max)
 {
     kn_sig_t *s = ps->s;
-    kn_appkw_t *na = realloc(s->appkw, (s->napp + 1u) * sizeof(*na)), *a;
+    kn_appkw_t *na, *a;
 
-    if (!na)
+    if (full(ps, s->napp, UINT8_MAX, "app-layer conditions"))
+        return KN_KW_FAIL;
+    if (!(na = realloc(s->appkw, (s->napp + 1u) * sizeof(*na))))
         return kn_kw_fail(ps, "out of memory");
     s->appkw = na;
     a = &na[s->napp];

@@ -172,6 +172,10 @@ static int content_bytes(kn_rparse_t *ps, const char *v, uint8_t **out, uint16_t
             }
             continue;
         }
+        if (*v == '"') { /* Suricata: "Invalid unescaped double quote within content" */
+            free(b);
+            return kn_kw_fail(ps, "content: a '\"' inside the value must be written \\\" or |22|");
+        }
         if (*v == '\\') {
             if (!v[1] || !strchr("\"\\;:", v[1])) {
                 free(b);
@@ -706,7 +710,8 @@ static int kw_byte_extract(kn_rparse_t *ps, const char *val)
         if (strncmp(p[i], "multiplier", 10) == 0 &&
             !kn_parse_i64(kn_trim(p[i] + 10), 1, 65535, &v))
             b->multiplier = (int32_t)v;
-        else if (strncmp(p[i], "align", 5) == 0 && !kn_parse_i64(kn_trim(p[i] + 5), 2, 4, &v))
+        else if (strncmp(p[i], "align", 5) == 0 && !kn_parse_i64(kn_trim(p[i] + 5), 2, 4, &v) &&
+                 v != 3) /* 2 or 4, as Suricata documents */
             b->flags |= KN_BYTE_ALIGN, b->post_offset = (int32_t)v;
         else
             return kn_kw_fail(ps, "byte_extract: unknown option '%.40s'", p[i]);

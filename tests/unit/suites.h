@@ -15,6 +15,8 @@ Suite *suite_engine(void);
 Suite *suite_config(void);
 Suite *suite_eve(void);
 Suite *suite_output(void);
+Suite *suite_rule(void);
+Suite *suite_match(void);
 Suite *suite_reasm(void);
 Suite *suite_detect(void);
 
