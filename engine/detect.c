@@ -216,7 +216,7 @@ static int set_buffer(kn_detect_ctx_t *c, const kn_smlist_t *l, int src)
         b = (const uint8_t *)"", len = 0;
     c->in.buf = kn_match_transform(&c->in, l, b, &len);
     c->in.len = len;
-    return 1;
+    return c->in.buf != NULL;
 }
 
 static int lists_match(kn_detect_ctx_t *c, const kn_sig_t *s, int src)

@@ -26,7 +26,8 @@ typedef struct kn_inspect {
 /* Whether the items of l match in ctx->buf. */
 int kn_match_list(kn_inspect_t *ctx, const kn_smlist_t *l);
 
-/* Applies the transforms of l to (buf, len); returns the buffer to inspect (ctx->xf or buf). */
+/* Applies the transforms of l to (buf, len) (transform.c); returns the buffer to inspect
+ * (ctx->xf or buf), or NULL when the scratch cannot grow (the buffer is then not inspected). */
 const uint8_t *kn_match_transform(kn_inspect_t *ctx, const kn_smlist_t *l, const uint8_t *buf,
                                   uint32_t *len);
 

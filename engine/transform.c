@@ -1,0 +1,175 @@
+/* transform.c: Suricata's transform keywords, applied to a buffer before its items run.
+ *
+ * Each transform writes into one half of the inspection context's scratch buffer and reads
+ * the other, so a chain of transforms costs no allocation once the scratch has grown to the
+ * largest buffer seen. Digests come from libcrypto. */
+#include "match.h"
+
+#include <ctype.h>
+#include <openssl/evp.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef uint32_t (*kn_xform_fn)(const uint8_t *in, uint32_t len, uint8_t *out);
+
+static uint32_t xf_lower(const uint8_t *in, uint32_t len, uint8_t *out)
+{
+    uint32_t i;
+
+    for (i = 0; i < len; i++)
+        out[i] = (uint8_t)tolower(in[i]);
+    return len;
+}
+
+static uint32_t xf_upper(const uint8_t *in, uint32_t len, uint8_t *out)
+{
+    uint32_t i;
+
+    for (i = 0; i < len; i++)
+        out[i] = (uint8_t)toupper(in[i]);
+    return len;
+}
+
+static uint32_t xf_strip_ws(const uint8_t *in, uint32_t len, uint8_t *out)
+{
+    uint32_t i, n = 0;
+
+    for (i = 0; i < len; i++)
+        if (!isspace(in[i]))
+            out[n++] = in[i];
+    return n;
+}
+
+/* Runs of white space become one space. */
+static uint32_t xf_compress_ws(const uint8_t *in, uint32_t len, uint8_t *out)
+{
+    uint32_t i, n = 0;
+
+    for (i = 0; i < len; i++)
+        if (!isspace(in[i]) || !n || out[n - 1] != ' ')
+            out[n++] = isspace(in[i]) ? ' ' : in[i];
+    return n;
+}
+
+static int hexv(int ch)
+{
+    return isdigit(ch) ? ch - '0' : isxdigit(ch) ? tolower(ch) - 'a' + 10 : -1;
+}
+
+/* %XX to its byte and '+' to a space; a '%' without two hex digits stays as it is. */
+static uint32_t xf_url_decode(const uint8_t *in, uint32_t len, uint8_t *out)
+{
+    uint32_t i, n = 0;
+
+    for (i = 0; i < len; i++) {
+        if (in[i] == '%' && i + 2 < len && hexv(in[i + 1]) >= 0 && hexv(in[i + 2]) >= 0) {
+            out[n++] = (uint8_t)(hexv(in[i + 1]) << 4 | hexv(in[i + 2]));
+            i += 2;
+        } else {
+            out[n++] = in[i] == '+' ? ' ' : in[i];
+        }
+    }
+    return n;
+}
+
+static uint32_t xf_dotprefix(const uint8_t *in, uint32_t len, uint8_t *out)
+{
+    out[0] = '.';
+    memcpy(out + 1, in, len);
+    return len + 1;
+}
+
+/* Header names (up to each line's first ':') lowercased, values kept. */
+static uint32_t xf_header_lower(const uint8_t *in, uint32_t len, uint8_t *out)
+{
+    uint32_t i;
+    int name = 1;
+
+    for (i = 0; i < len; i++) {
+        out[i] = name ? (uint8_t)tolower(in[i]) : in[i];
+        if (in[i] == ':')
+            name = 0;
+        else if (in[i] == '\n')
+            name = 1;
+    }
+    return len;
+}
+
+/* Lines starting with ':' (HTTP/2 pseudo headers) left out. */
+static uint32_t xf_strip_pseudo(const uint8_t *in, uint32_t len, uint8_t *out)
+{
+    uint32_t i, n = 0;
+
+    for (i = 0; i < len; i++) {
+        uint32_t e = i;
+        while (e < len && in[e] != '\n')
+            e++;
+        if (in[i] != ':') {
+            memcpy(out + n, in + i, e - i + (e < len));
+            n += e - i + (e < len);
+        }
+        i = e;
+    }
+    return n;
+}
+
+static uint32_t digest(const EVP_MD *md, const uint8_t *in, uint32_t len, uint8_t *out)
+{
+    unsigned int dl = 0;
+
+    return EVP_Digest(in, len, out, &dl, md, NULL) == 1 ? dl : 0;
+}
+
+static uint32_t xf_md5(const uint8_t *in, uint32_t len, uint8_t *out)
+{
+    return digest(EVP_md5(), in, len, out);
+}
+
+static uint32_t xf_sha1(const uint8_t *in, uint32_t len, uint8_t *out)
+{
+    return digest(EVP_sha1(), in, len, out);
+}
+
+static uint32_t xf_sha256(const uint8_t *in, uint32_t len, uint8_t *out)
+{
+    return digest(EVP_sha256(), in, len, out);
+}
+
+static const kn_xform_fn xforms[] = {
+    [KN_XF_TO_LOWERCASE] = xf_lower,          [KN_XF_TO_UPPERCASE] = xf_upper,
+    [KN_XF_STRIP_WHITESPACE] = xf_strip_ws,   [KN_XF_COMPRESS_WHITESPACE] = xf_compress_ws,
+    [KN_XF_URL_DECODE] = xf_url_decode,       [KN_XF_DOTPREFIX] = xf_dotprefix,
+    [KN_XF_HEADER_LOWERCASE] = xf_header_lower,
+    [KN_XF_STRIP_PSEUDO_HEADERS] = xf_strip_pseudo,
+    [KN_XF_TO_MD5] = xf_md5,                  [KN_XF_TO_SHA1] = xf_sha1,
+    [KN_XF_TO_SHA256] = xf_sha256,
+};
+
+const uint8_t *kn_match_transform(kn_inspect_t *c, const kn_smlist_t *l, const uint8_t *buf,
+                                  uint32_t *len)
+{
+    /* each half holds the input plus a byte per transform (dotprefix), or a digest */
+    uint32_t half = *len + KN_MAX_TRANSFORMS + 64, i;
+
+    if (!l->nxforms)
+        return buf;
+    if (2 * half > c->xf_cap) {
+        uint8_t *nb = realloc(c->xf, 2 * half);
+        if (!nb)
+            return NULL;
+        c->xf = nb;
+        c->xf_cap = 2 * half;
+    }
+    half = c->xf_cap / 2;
+    for (i = 0; i < l->nxforms; i++) { /* ping-pong between the two halves */
+        uint8_t *out = c->xf + (i % 2) * half;
+        kn_xform_fn fn = l->xforms[i] < sizeof(xforms) / sizeof(xforms[0]) ? xforms[l->xforms[i]]
+                                                                            : NULL;
+        if (fn)
+            *len = fn(buf, *len, out);
+        else
+            memcpy(out, buf, *len);
+        buf = out;
+    }
+    return buf;
+}
