@@ -52,17 +52,8 @@ static void start(const char *rules, const char *thresholds)
 static void seg(const char *src, uint16_t sp, const char *dst, uint16_t dp, uint32_t seq,
                 uint32_t ack, uint8_t flags, const char *data)
 {
-    tb_t t;
-
-    tb_init(&t);
-    tb_eth(&t, 0x0800);
-    tb_ipv4(&t, src, dst, 6);
-    tb_tcp(&t, sp, dp, seq, ack, flags);
-    if (data)
-        tb_text(&t, data);
-    tb_finish(&t);
     now += 0.001;
-    collect_feed(eng, t.b, t.len, now, KN_LINK_ETHERNET);
+    collect_tcp(eng, now, src, sp, dst, dp, seq, ack, flags, data);
 }
 
 static void handshake(void)

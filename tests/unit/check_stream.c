@@ -30,16 +30,7 @@ static void teardown(void)
 static void seg(const char *src, uint16_t sp, const char *dst, uint16_t dp, uint32_t seq,
                 uint32_t ack, uint8_t flags, const char *data)
 {
-    tb_t t;
-
-    tb_init(&t);
-    tb_eth(&t, 0x0800);
-    tb_ipv4(&t, src, dst, 6);
-    tb_tcp(&t, sp, dp, seq, ack, flags);
-    if (data)
-        tb_text(&t, data);
-    tb_finish(&t);
-    collect_feed(eng, t.b, t.len, 1.0, KN_LINK_ETHERNET);
+    collect_tcp(eng, 1.0, src, sp, dst, dp, seq, ack, flags, data);
 }
 
 static const kn_flow_info_t *flush_one(void)

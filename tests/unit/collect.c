@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pktbuild.h"
+
 void collect_cb(const kn_event_t *ev, void *user)
 {
     collect_t *c = user;
@@ -70,4 +72,19 @@ int collect_alerts(const collect_t *c, uint32_t sid)
     for (i = 0; i < c->nalerts; i++)
         n += c->alerts[i].a.sid == sid;
     return n;
+}
+
+int collect_tcp(kn_engine_t *e, double ts, const char *src, uint16_t sp, const char *dst,
+                uint16_t dp, uint32_t seq, uint32_t ack, uint8_t flags, const char *data)
+{
+    tb_t t;
+
+    tb_init(&t);
+    tb_eth(&t, 0x0800);
+    tb_ipv4(&t, src, dst, 6);
+    tb_tcp(&t, sp, dp, seq, ack, flags);
+    if (data)
+        tb_text(&t, data);
+    tb_finish(&t);
+    return collect_feed(e, t.b, t.len, ts, KN_LINK_ETHERNET);
 }

@@ -32,6 +32,10 @@ const kn_flow_info_t *collect_find(const collect_t *c, uint8_t proto, uint16_t d
 
 int collect_has_anomaly(const collect_t *c, kn_anomaly_t a);
 
+/* Builds an Ethernet/IPv4/TCP frame (text payload or NULL) and feeds it at time ts. */
+int collect_tcp(kn_engine_t *e, double ts, const char *src, uint16_t sp, const char *dst,
+                uint16_t dp, uint32_t seq, uint32_t ack, uint8_t flags, const char *data);
+
 /* How many alerts of this sid were collected. */
 int collect_alerts(const collect_t *c, uint32_t sid);
 
