@@ -24,6 +24,7 @@
 typedef struct kn_load {
     const kn_config_t *cfg;
     int shown;
+    int failed; /* rules and configuration lines that are wrong (not the unsupported ones) */
 } kn_load_t;
 
 /* Reads a whole file; NULL with errno set on failure. Caller frees. */
@@ -58,6 +59,7 @@ static void on_msg(void *user, const kn_rule_msg_t *m)
     kn_load_t *ld = user;
     static const char *const kinds[] = {"failed", "unsupported", "warning"};
 
+    ld->failed += m->kind == KN_RULE_FAILED;
     if (ld->shown++ >= SHOW_PROBLEMS && !ld->cfg->verbose)
         return;
     kn_log(m->kind == KN_RULE_FAILED ? KN_LOG_ERROR : KN_LOG_WARN, "%s:%d:%d: %s%s%s (%s)",
@@ -109,8 +111,7 @@ static int load_classifications(kn_ruleset_t *rs, const kn_config_t *cfg, kn_loa
 
 /* threshold.config, when configured: suppress and threshold entries; a bad line is reported
  * like a bad rule and skipped. */
-static int load_thresholds(kn_ruleset_t *rs, const kn_config_t *cfg, kn_load_t *ld,
-                           int *failures)
+static int load_thresholds(kn_ruleset_t *rs, const kn_config_t *cfg, kn_load_t *ld)
 {
     char *text;
 
@@ -120,7 +121,7 @@ static int load_thresholds(kn_ruleset_t *rs, const kn_config_t *cfg, kn_load_t *
         kn_err("threshold-file %s: cannot read: %s", cfg->threshold_file, strerror(errno));
         return -1;
     }
-    *failures += kn_ruleset_add_thresholds(rs, cfg->threshold_file, text, on_msg, ld);
+    kn_ruleset_add_thresholds(rs, cfg->threshold_file, text, on_msg, ld);
     free(text);
     return 0;
 }
@@ -242,7 +243,7 @@ static int build(kn_ruleset_t *rs, const kn_config_t *cfg)
 
 kn_ruleset_t *kn_rules_load(const kn_config_t *cfg, int *failures)
 {
-    kn_load_t ld = {cfg, 0};
+    kn_load_t ld = {cfg, 0, 0};
     kn_ruleset_t *rs = kn_ruleset_new();
     double t0 = now_s();
     size_t i;
@@ -254,7 +255,7 @@ kn_ruleset_t *kn_rules_load(const kn_config_t *cfg, int *failures)
     }
     set_vars(rs, &cfg->address_groups);
     set_vars(rs, &cfg->port_groups);
-    if (load_classifications(rs, cfg, &ld) != 0 || load_thresholds(rs, cfg, &ld, failures) != 0 ||
+    if (load_classifications(rs, cfg, &ld) != 0 || load_thresholds(rs, cfg, &ld) != 0 ||
         (cfg->disable_sid_file && load_disabled(rs, cfg->disable_sid_file) != 0))
         goto err;
     for (i = 0; i < cfg->rule_files.n; i++) {
@@ -263,7 +264,7 @@ kn_ruleset_t *kn_rules_load(const kn_config_t *cfg, int *failures)
             kn_err("rule file %s: cannot read: %s", cfg->rule_files.v[i], strerror(errno));
             goto err;
         }
-        *failures += kn_ruleset_add_rules(rs, cfg->rule_files.v[i], text, on_msg, &ld);
+        kn_ruleset_add_rules(rs, cfg->rule_files.v[i], text, on_msg, &ld);
         free(text);
     }
     if (ld.shown > SHOW_PROBLEMS && !cfg->verbose)
@@ -273,6 +274,7 @@ kn_ruleset_t *kn_rules_load(const kn_config_t *cfg, int *failures)
         goto err;
     }
     summary(rs, now_s() - t0);
+    *failures = ld.failed;
     return rs;
 err:
     kn_ruleset_free(rs);

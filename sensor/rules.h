@@ -9,7 +9,8 @@
 /* Loads and builds the rule set cfg names (rule files, variables, classifications, disabled
  * sids, cache). Prints each problem (the first ones; all with -v) and one summary line
  * "N rules loaded, M failed, K unsupported". Returns the rule set (caller frees), or NULL when
- * a file cannot be read or the build fails. *failures counts rules that did not load. */
+ * a file cannot be read or the build fails. *failures counts the rules (and
+ * threshold.config lines) that are wrong; unsupported ones are reported but not counted. */
 kn_ruleset_t *kn_rules_load(const kn_config_t *cfg, int *failures);
 
 #endif

@@ -42,6 +42,10 @@ printf 'flow:\n  memcap: [oops\n' >"$work/syntax.yaml"
 printf 'flow:\n  memcap: 64mb\n  hash-size: many\n' >"$work/value.yaml"
 printf 'stats:\n  interval: 30\n' >"$work/good.yaml"
 head -c 5000 "$cap" >"$work/truncated.pcap"
+printf '%s\n' 'alert tcp any any -> any any (msg:"ok"; content:"x"; sid:1;)' \
+    '  alert tcp any any -> any any (msg:"bad"; content:"x"; distance:zz; sid:2;)' >"$work/bad.rules"
+printf '%s\n' 'alert tcp any any -> any any (msg:"lua"; lua:script.lua; sid:3;)' >"$work/unsup.rules"
+printf '%s\n' 'supress gen_id 1, sig_id 1' >"$work/bad-threshold.config"
 mkdir -p "$work/l"
 
 expect no-input 1 'nothing to read' -- -q
@@ -55,6 +59,12 @@ expect test-ok 0 'configuration OK' -- -T -c "$work/good.yaml"
 expect bad-set 1 "stats.interval: bad value 'x'" -- -T --set stats.interval=x
 expect bad-k 1 '-k maybe: expected all, none or auto' -- -k maybe -r "$cap"
 expect missing-rules 2 'rule file .*none.rules: cannot read' -- -r "$cap" -l "$work/l" -S "$work/none.rules"
+expect bad-rule 1 'bad.rules:2:[0-9]+: distance: ' -- -T -S "$work/bad.rules"
+expect bad-rule-runs 0 '1 rules loaded, 1 failed' -- -r "$cap" -l "$work/l" -S "$work/bad.rules"
+expect unsupported-rule 0 "unsup.rules:1:[0-9]+: lua: keyword 'lua' is not supported" -- \
+    -T -S "$work/unsup.rules"
+expect bad-threshold 1 'bad-threshold.config:1:1: expected suppress' -- -T -S "$work/unsup.rules" \
+    --set threshold-file="$work/bad-threshold.config"
 expect version 0 '^kanshi [0-9]+\.[0-9]+' -- -V
 expect both-inputs 1 '-r and -i cannot be used together' -- -r "$cap" -i lo -l "$work/l"
 expect damaged-capture 0 'truncated.pcap: capture file damaged after packet [0-9]+' -- \
