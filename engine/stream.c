@@ -135,6 +135,16 @@ static void closing(kn_stream_t *s, kn_flow_info_t *fi, const kn_packet_t *p, in
     }
 }
 
+/* Whether a RST would be taken by the receiver: as Suricata's default (BSD) policy checks it,
+ * its sequence number must be the next one the sender's side is at. A RST behind that (a
+ * retransmission, or a forged one out of the window) leaves the session as it was. */
+static int rst_valid(const kn_stream_t *s, const kn_packet_t *p, int dir)
+{
+    const kn_stream_dir_t *d = &s->d[dir];
+
+    return !d->next_seq || p->tcp_seq == d->next_seq;
+}
+
 /* A packet of a flow without a session: it may start one. Returns 0 when it did not. */
 static int no_session(kn_stream_t *s, kn_flow_info_t *fi, kn_packet_t *p, int dir,
                       int midstream, kn_counters_t *ctr)
@@ -170,7 +180,8 @@ void kn_stream_packet(kn_stream_t *s, kn_flow_info_t *fi, kn_packet_t *p, int di
         kn_packet_anomaly(ctr, p, KN_ANOM_STREAM_FIN_SYN);
     if (f & KN_TH_RST) {
         ctr->c[KN_CTR_TCP_RST]++;
-        set_state(fi, KN_TCP_CLOSED);
+        if (rst_valid(s, p, dir))
+            set_state(fi, KN_TCP_CLOSED);
         return;
     }
     note_segment(s, p, dir);

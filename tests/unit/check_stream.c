@@ -115,6 +115,34 @@ START_TEST(refused_connection)
 }
 END_TEST
 
+START_TEST(reset_out_of_sequence_is_ignored)
+{
+    const kn_flow_info_t *fi;
+
+    handshake();
+    seg(C, 101, 901, KN_TH_ACK | KN_TH_PSH, "hello");
+    seg(C, 101, 0, KN_TH_RST, NULL); /* behind what the client has sent: not taken */
+    seg(C, 5000, 0, KN_TH_RST, NULL); /* ahead of it: not taken either */
+    seg(S, 901, 106, KN_TH_ACK | KN_TH_PSH, "world");
+    seg(C, 106, 0, KN_TH_RST, NULL); /* the client's next sequence number: the session ends */
+    fi = flush_one();
+    ck_assert_int_eq(fi->tcp_state, KN_TCP_CLOSED);
+    ck_assert_uint_eq(fi->pkts[KN_TOCLIENT], 2);
+}
+END_TEST
+
+START_TEST(reset_out_of_sequence_keeps_the_state)
+{
+    const kn_flow_info_t *fi;
+
+    handshake();
+    seg(C, 101, 901, KN_TH_ACK | KN_TH_PSH, "hello");
+    seg(C, 99, 0, KN_TH_RST, NULL);
+    fi = flush_one();
+    ck_assert_int_eq(fi->tcp_state, KN_TCP_ESTABLISHED);
+}
+END_TEST
+
 START_TEST(lone_syn)
 {
     const kn_flow_info_t *f;
@@ -196,6 +224,8 @@ Suite *suite_stream(void)
     tcase_add_test(tc, server_closes_first);
     tcase_add_test(tc, server_fin_then_client_ack_is_fin_wait2);
     tcase_add_test(tc, refused_connection);
+    tcase_add_test(tc, reset_out_of_sequence_is_ignored);
+    tcase_add_test(tc, reset_out_of_sequence_keeps_the_state);
     tcase_add_test(tc, lone_syn);
     tcase_add_test(tc, fast_open_syn_with_data);
     tcase_add_test(tc, syn_fin_is_not_a_session);
