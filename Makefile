@@ -32,7 +32,7 @@ UNIT_OBJ   := $(UNIT_SRC:%.c=$(BUILD)/%.o)
 SENSOR_LIB_OBJ := $(filter-out $(BUILD)/sensor/main.o,$(SENSOR_OBJ))
 
 .PHONY: all deps check check-run unit regress malformed peer demo asan bench compare clean conv \
-        need-deps
+        need-deps hsinfo
 
 all: need-deps $(BUILD)/kanshi
 
@@ -86,7 +86,7 @@ check:
 	@tools/deps.sh ensure
 	@$(MAKE) --no-print-directory check-run
 
-check-run: all $(BUILD)/check_kanshi
+check-run: all $(BUILD)/check_kanshi fuzz-replay
 	@tools/check.sh $(BUILD)
 
 demo:
@@ -104,7 +104,76 @@ bench: all
 compare: all
 	tools/compare.sh $(BUILD)/kanshi
 
-clean:
-	rm -rf build build-asan
+# Hyperscan block vs streaming mode over a rule set and a capture (tools/hsinfo.md)
+hsinfo: need-deps $(BUILD)/hsinfo
 
--include $(ENGINE_OBJ:.o=.d) $(SENSOR_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)
+$(BUILD)/hsinfo: $(BUILD)/tools/hsinfo.o $(BUILD)/libkanshi.a
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) -o $@ $(BUILD)/tools/hsinfo.o $(BUILD)/libkanshi.a $(PKG_LIBS) $(LDLIBS)
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+-include $(ENGINE_OBJ:.o=.d) $(SENSOR_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(BUILD)/tools/hsinfo.d
+
+# ---- fuzzing the rule parser (tests/fuzz/README.md) -------------------------------------------
+#   make fuzz          libFuzzer (clang, ASan + UBSan) on the rule corpus for FUZZ_SECONDS, then
+#                      merges what adds coverage back into tests/fuzz/corpus-rules.tar.xz
+#   make fuzz-replay   the corpus and the edge cases through an ordinary build (and `make asan`)
+# The corpus is kept as one xz tarball (~250 KB for ~2,000 inputs) rather than as loose files.
+.PHONY: fuzz fuzz-replay fuzz-cc
+FUZZ_SECONDS ?= 300
+FUZZ_BUILD   := build-fuzz
+FUZZ_CC      ?= clang
+FUZZ_TAR     := tests/fuzz/corpus-rules.tar.xz
+FUZZ_CFLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+                -fno-sanitize-recover=all -std=c11 -D_GNU_SOURCE -Wall -Wextra \
+                -fno-strict-aliasing -MMD -MP
+FUZZ_OBJ     := $(ENGINE_SRC:%.c=$(FUZZ_BUILD)/%.o) $(FUZZ_BUILD)/tests/fuzz/fuzz_rules.o
+REPLAY_OBJ   := $(BUILD)/tests/fuzz/replay.o $(BUILD)/tests/fuzz/fuzz_rules.o
+FUZZ_LIMITS  := -rss_limit_mb=2048 -timeout=10 -max_len=16384
+FUZZ_ARGS    := -workers=1 -jobs=1 $(FUZZ_LIMITS) -print_final_stats=1
+TAR_FLAGS    := --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner
+
+$(FUZZ_BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	@echo "  CC-FUZZ $<"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -Iengine -c -o $@ $<
+
+# libFuzzer comes with clang; installed here like bench's and compare's tools, not by make deps
+fuzz-cc:
+	@command -v $(FUZZ_CC) >/dev/null || { [ "$$(id -u)" -eq 0 ] && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends clang \
+	    >/dev/null; } || { echo "make fuzz: needs $(FUZZ_CC); as root: apt-get install clang"; \
+	    exit 1; }
+
+$(FUZZ_BUILD)/fuzz_rules: $(FUZZ_OBJ)
+	@echo "  LD      $@"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $(FUZZ_OBJ) $(PKG_LIBS) $(LDLIBS)
+
+# new inputs go to $(FUZZ_BUILD)/new; those adding coverage are merged and the tarball rewritten
+fuzz: need-deps fuzz-cc $(FUZZ_BUILD)/fuzz_rules
+	@rm -rf $(FUZZ_BUILD)/corpus $(FUZZ_BUILD)/merged && mkdir -p $(FUZZ_BUILD)/corpus \
+	    $(FUZZ_BUILD)/merged $(FUZZ_BUILD)/new && tar -C $(FUZZ_BUILD)/corpus -xJf $(FUZZ_TAR)
+	@cd $(FUZZ_BUILD) && ./fuzz_rules $(FUZZ_ARGS) -max_total_time=$(FUZZ_SECONDS) \
+	    -dict=$(CURDIR)/tests/fuzz/rules.dict -artifact_prefix=$(CURDIR)/$(FUZZ_BUILD)/ \
+	    new corpus; rc=$$?; \
+	    if [ $$rc -ne 0 ]; then tail -n 60 fuzz-0.log; exit $$rc; fi; \
+	    grep -E '^#[0-9]+ ' fuzz-0.log | tail -n 1; grep '^stat::' fuzz-0.log
+	@$(FUZZ_BUILD)/fuzz_rules -merge=1 $(FUZZ_LIMITS) $(FUZZ_BUILD)/merged \
+	    $(FUZZ_BUILD)/corpus $(FUZZ_BUILD)/new >$(FUZZ_BUILD)/merge.log 2>&1 || \
+	    { cat $(FUZZ_BUILD)/merge.log; exit 1; }
+	@tail -n 1 $(FUZZ_BUILD)/merge.log
+	@tar $(TAR_FLAGS) -C $(FUZZ_BUILD)/merged -cJf $(FUZZ_TAR) . && ls -l $(FUZZ_TAR)
+
+$(BUILD)/fuzz_replay: $(REPLAY_OBJ) $(BUILD)/libkanshi.a
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) -o $@ $(REPLAY_OBJ) $(BUILD)/libkanshi.a $(PKG_LIBS) $(LDLIBS)
+
+$(BUILD)/fuzz-corpus/.stamp: $(FUZZ_TAR)
+	@rm -rf $(@D) && mkdir -p $(@D) && tar -C $(@D) -xJf $(FUZZ_TAR) && touch $@
+
+fuzz-replay: need-deps $(BUILD)/fuzz_replay $(BUILD)/fuzz-corpus/.stamp
+	@$(BUILD)/fuzz_replay $(BUILD)/fuzz-corpus tests/fuzz/edge-cases.rules
+
+-include $(FUZZ_OBJ:.o=.d) $(REPLAY_OBJ:.o=.d)

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #define MAX_VAR_DEPTH 16
+#define MAX_VAR_EXPANSIONS 256 /* per address or port: [$A,$A] nestings grow exponentially */
 #define V4_MAX ((kn_u128)0xffffffffu)
 #define V6_MAX (~(kn_u128)0)
 #define PORT_MAX ((kn_u128)65535)
@@ -23,6 +24,10 @@ typedef struct rl {
     uint32_t n, cap;
     int oom;
 } rl_t;
+
+typedef struct range {
+    kn_u128 lo, hi;
+} range_t;
 
 /* An address set under construction: one range list per family. */
 typedef struct as {
@@ -35,6 +40,7 @@ typedef struct parse {
     size_t errlen;
     int depth;
     int ports; /* parsing ports: only v4 is used, over 0..65535 */
+    int expansions; /* variables expanded so far */
 } parse_t;
 
 static void rl_add(rl_t *r, kn_u128 lo, kn_u128 hi)
@@ -66,31 +72,43 @@ static void rl_free(rl_t *r)
     memset(r, 0, sizeof(*r));
 }
 
-/* Sorts by start and merges overlapping or adjacent ranges (insertion sort: lists are short;
- * ET's largest address lists hold a few hundred entries). */
+static int range_cmp(const void *a, const void *b)
+{
+    const range_t *x = a, *y = b;
+
+    return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+/* Sorts by start and merges overlapping or adjacent ranges. qsort, not an insertion sort: a
+ * list of variables ([$A,$A,...]) holds copies of their values, and sorting those in place was
+ * quadratic. */
 static void rl_normalize(rl_t *r)
 {
-    uint32_t i, j, out = 0;
+    range_t *t;
+    uint32_t i, out = 0;
 
-    for (i = 1; i < r->n; i++) {
-        kn_u128 lo = r->lo[i], hi = r->hi[i];
-        for (j = i; j > 0 && r->lo[j - 1] > lo; j--) {
-            r->lo[j] = r->lo[j - 1];
-            r->hi[j] = r->hi[j - 1];
-        }
-        r->lo[j] = lo;
-        r->hi[j] = hi;
+    if (r->n < 2)
+        return;
+    if (!(t = malloc(r->n * sizeof(*t)))) {
+        r->oom = 1;
+        return;
     }
     for (i = 0; i < r->n; i++) {
-        if (out && (r->lo[i] <= r->hi[out - 1] || r->lo[i] == r->hi[out - 1] + 1)) {
-            if (r->hi[i] > r->hi[out - 1])
-                r->hi[out - 1] = r->hi[i];
+        t[i].lo = r->lo[i];
+        t[i].hi = r->hi[i];
+    }
+    qsort(t, r->n, sizeof(*t), range_cmp);
+    for (i = 0; i < r->n; i++) {
+        if (out && (t[i].lo <= r->hi[out - 1] || t[i].lo == r->hi[out - 1] + 1)) {
+            if (t[i].hi > r->hi[out - 1])
+                r->hi[out - 1] = t[i].hi;
             continue;
         }
-        r->lo[out] = r->lo[i];
-        r->hi[out] = r->hi[i];
+        r->lo[out] = t[i].lo;
+        r->hi[out] = t[i].hi;
         out++;
     }
+    free(t);
     r->n = out;
 }
 
@@ -352,6 +370,9 @@ static int parse_var(parse_t *ps, const char **s, as_t *out)
         return fail(ps, "undefined variable $%s", name);
     if (++ps->depth > MAX_VAR_DEPTH)
         return fail(ps, "variable $%s nests too deep (a loop?)", name);
+    if (++ps->expansions > MAX_VAR_EXPANSIONS)
+        return fail(ps, "variable $%s: too many variables expanded in one set (a wide "
+                        "nesting?)", name);
     rc = parse_spec(ps, &val, out);
     if (rc == 0) {
         skip_ws(&val);
@@ -407,21 +428,21 @@ static int parse_top(parse_t *ps, const char *spec, as_t *out)
         if (*s)
             rc = fail(ps, "unexpected text '%.20s'", s);
     }
-    if (rc == 0 && (out->v4.oom || out->v6.oom))
-        rc = fail(ps, "out of memory%s", "");
     if (rc == 0) {
         rl_normalize(&out->v4);
         rl_normalize(&out->v6);
-        if (out->v4.n == 0 && out->v6.n == 0)
-            rc = fail(ps, "'%s' matches nothing", spec);
     }
+    if (rc == 0 && (out->v4.oom || out->v6.oom)) /* normalizing allocates too */
+        rc = fail(ps, "out of memory%s", "");
+    if (rc == 0 && out->v4.n == 0 && out->v6.n == 0)
+        rc = fail(ps, "'%s' matches nothing", spec);
     return rc;
 }
 
 int kn_ipset_parse(const kn_rulevars_t *vars, const char *spec, kn_ipset_t *out, char *err,
                    size_t errlen)
 {
-    parse_t ps = {vars, err, errlen, 0, 0};
+    parse_t ps = {vars, err, errlen, 0, 0, 0};
     as_t s = {{0}, {0}};
     uint32_t i;
     int rc;
@@ -458,7 +479,7 @@ int kn_ipset_parse(const kn_rulevars_t *vars, const char *spec, kn_ipset_t *out,
 int kn_portset_parse(const kn_rulevars_t *vars, const char *spec, kn_portset_t *out, char *err,
                      size_t errlen)
 {
-    parse_t ps = {vars, err, errlen, 0, 1};
+    parse_t ps = {vars, err, errlen, 0, 1, 0};
     as_t s = {{0}, {0}};
     uint32_t i;
     int rc;

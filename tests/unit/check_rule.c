@@ -461,6 +461,26 @@ START_TEST(variable_errors)
 }
 END_TEST
 
+/* Found by the fuzzer: each level doubles the expansions, so ten levels are 1,024 copies of
+ * W0 (the limit is 256); seven levels (128) still load. */
+START_TEST(wide_variable_nesting_is_bounded)
+{
+    char name[8], value[32];
+    int i;
+
+    ck_assert_int_eq(kn_ruleset_set_var(rs, "W0", "10.0.0.1"), KN_OK);
+    for (i = 1; i <= 10; i++) {
+        snprintf(name, sizeof(name), "W%d", i);
+        snprintf(value, sizeof(value), "[$W%d,$W%d]", i - 1, i - 1);
+        ck_assert_int_eq(kn_ruleset_set_var(rs, name, value), KN_OK);
+    }
+    header("$W7", "any");
+    ck_assert(has(&sig->src, "10.0.0.1") && !has(&sig->src, "10.0.0.2"));
+    ck_assert_uint_eq(sig->src.n4, 1);
+    bad_header("$W10", "any", "too many variables expanded");
+}
+END_TEST
+
 START_TEST(port_errors)
 {
     bad_header("any", "http", "bad port 'http'");
@@ -2004,6 +2024,7 @@ Suite *suite_rule(void)
     tcase_add_test(tc, address_errors);
     tcase_add_test(tc, address_too_long);
     tcase_add_test(tc, variable_errors);
+    tcase_add_test(tc, wide_variable_nesting_is_bounded);
     tcase_add_test(tc, port_errors);
     suite_add_tcase(s, tc);
 
