@@ -145,7 +145,93 @@
     X(STREAM_SEQ_GAP, "stream.reassembly_seq_gap", 1, STREAM)                                      \
     X(STREAM_DEPTH_REACHED, "stream.reassembly_depth_reached", 1, STREAM)                          \
     X(STREAM_BEFORE_BASE_SEQ, "stream.reassembly_segment_before_base_seq", 1, STREAM)              \
-    X(STREAM_MEMCAP, "stream.reassembly_memcap", 0, STREAM)
+    X(STREAM_MEMCAP, "stream.reassembly_memcap", 0, STREAM)                                        \
+    X(APP_HTTP_UNKNOWN_ERROR, "http.unknown_error", 1, APPLAYER)                                   \
+    X(APP_HTTP_GZIP_DECOMPRESSION_FAILED, "http.gzip_decompression_failed", 1, APPLAYER)           \
+    X(APP_HTTP_REQUEST_FIELD_MISSING_COLON, "http.request_field_missing_colon", 1, APPLAYER)       \
+    X(APP_HTTP_RESPONSE_FIELD_MISSING_COLON, "http.response_field_missing_colon", 1, APPLAYER)     \
+    X(APP_HTTP_INVALID_REQUEST_CHUNK_LEN, "http.invalid_request_chunk_len", 1, APPLAYER)           \
+    X(APP_HTTP_INVALID_RESPONSE_CHUNK_LEN, "http.invalid_response_chunk_len", 1, APPLAYER)         \
+    X(APP_HTTP_INVALID_TRANSFER_ENCODING_VALUE_IN_REQUEST, "http.invalid_transfer_encoding_value_in_request", 1, APPLAYER)\
+    X(APP_HTTP_INVALID_TRANSFER_ENCODING_VALUE_IN_RESPONSE, "http.invalid_transfer_encoding_value_in_response", 1, APPLAYER)\
+    X(APP_HTTP_INVALID_CONTENT_LENGTH_FIELD_IN_REQUEST, "http.invalid_content_length_field_in_request", 1, APPLAYER)\
+    X(APP_HTTP_INVALID_CONTENT_LENGTH_FIELD_IN_RESPONSE, "http.invalid_content_length_field_in_response", 1, APPLAYER)\
+    X(APP_HTTP_DUPLICATE_CONTENT_LENGTH_FIELD_IN_REQUEST, "http.duplicate_content_length_field_in_request", 1, APPLAYER)\
+    X(APP_HTTP_DUPLICATE_CONTENT_LENGTH_FIELD_IN_RESPONSE, "http.duplicate_content_length_field_in_response", 1, APPLAYER)\
+    X(APP_HTTP_100_CONTINUE_ALREADY_SEEN, "http.100_continue_already_seen", 1, APPLAYER)           \
+    X(APP_HTTP_UNABLE_TO_MATCH_RESPONSE_TO_REQUEST, "http.unable_to_match_response_to_request", 1, APPLAYER)\
+    X(APP_HTTP_INVALID_SERVER_PORT_IN_REQUEST, "http.invalid_server_port_in_request", 1, APPLAYER) \
+    X(APP_HTTP_INVALID_AUTHORITY_PORT, "http.invalid_authority_port", 1, APPLAYER)                 \
+    X(APP_HTTP_REQUEST_HEADER_INVALID, "http.request_header_invalid", 1, APPLAYER)                 \
+    X(APP_HTTP_RESPONSE_HEADER_INVALID, "http.response_header_invalid", 1, APPLAYER)               \
+    X(APP_HTTP_MISSING_HOST_HEADER, "http.missing_host_header", 1, APPLAYER)                       \
+    X(APP_HTTP_HOST_HEADER_AMBIGUOUS, "http.host_header_ambiguous", 1, APPLAYER)                   \
+    X(APP_HTTP_INVALID_REQUEST_FIELD_FOLDING, "http.invalid_request_field_folding", 1, APPLAYER)   \
+    X(APP_HTTP_INVALID_RESPONSE_FIELD_FOLDING, "http.invalid_response_field_folding", 1, APPLAYER) \
+    X(APP_HTTP_REQUEST_FIELD_TOO_LONG, "http.request_field_too_long", 1, APPLAYER)                 \
+    X(APP_HTTP_RESPONSE_FIELD_TOO_LONG, "http.response_field_too_long", 1, APPLAYER)               \
+    X(APP_HTTP_REQUEST_LINE_INVALID, "http.request_line_invalid", 1, APPLAYER)                     \
+    X(APP_HTTP_REQUEST_BODY_UNEXPECTED, "http.request_body_unexpected", 1, APPLAYER)               \
+    X(APP_HTTP_REQUEST_SERVER_PORT_TCP_PORT_MISMATCH, "http.request_server_port_tcp_port_mismatch", 1, APPLAYER)\
+    X(APP_HTTP_REQUEST_URI_HOST_INVALID, "http.request_uri_host_invalid", 1, APPLAYER)             \
+    X(APP_HTTP_REQUEST_HEADER_HOST_INVALID, "http.request_header_host_invalid", 1, APPLAYER)       \
+    X(APP_HTTP_REQUEST_AUTH_UNRECOGNIZED, "http.request_auth_unrecognized", 1, APPLAYER)           \
+    X(APP_HTTP_REQUEST_HEADER_REPETITION, "http.request_header_repetition", 1, APPLAYER)           \
+    X(APP_HTTP_RESPONSE_HEADER_REPETITION, "http.response_header_repetition", 1, APPLAYER)         \
+    X(APP_HTTP_URI_DELIM_NON_COMPLIANT, "http.uri_delim_non_compliant", 1, APPLAYER)               \
+    X(APP_HTTP_METHOD_DELIM_NON_COMPLIANT, "http.method_delim_non_compliant", 1, APPLAYER)         \
+    X(APP_HTTP_REQUEST_LINE_LEADING_WHITESPACE, "http.request_line_leading_whitespace", 1, APPLAYER)\
+    X(APP_HTTP_TOO_MANY_ENCODING_LAYERS, "http.too_many_encoding_layers", 1, APPLAYER)             \
+    X(APP_HTTP_ABNORMAL_CE_HEADER, "http.abnormal_ce_header", 1, APPLAYER)                         \
+    X(APP_HTTP_RESPONSE_MULTIPART_BYTERANGES, "http.response_multipart_byteranges", 1, APPLAYER)   \
+    X(APP_HTTP_RESPONSE_ABNORMAL_TRANSFER_ENCODING, "http.response_abnormal_transfer_encoding", 1, APPLAYER)\
+    X(APP_HTTP_RESPONSE_CHUNKED_OLD_PROTO, "http.response_chunked_old_proto", 1, APPLAYER)         \
+    X(APP_HTTP_RESPONSE_INVALID_PROTOCOL, "http.response_invalid_protocol", 1, APPLAYER)           \
+    X(APP_HTTP_RESPONSE_INVALID_STATUS, "http.response_invalid_status", 1, APPLAYER)               \
+    X(APP_HTTP_REQUEST_LINE_INCOMPLETE, "http.request_line_incomplete", 1, APPLAYER)               \
+    X(APP_HTTP_LZMA_MEMLIMIT_REACHED, "http.lzma_memlimit_reached", 1, APPLAYER)                   \
+    X(APP_HTTP_COMPRESSION_BOMB, "http.compression_bomb", 1, APPLAYER)                             \
+    X(APP_HTTP_REQUEST_TOO_MANY_HEADERS, "http.request_too_many_headers", 1, APPLAYER)             \
+    X(APP_HTTP_RESPONSE_TOO_MANY_HEADERS, "http.response_too_many_headers", 1, APPLAYER)           \
+    X(APP_DNS_MALFORMED_DATA, "dns.malformed_data", 1, APPLAYER)                                   \
+    X(APP_DNS_NOT_A_REQUEST, "dns.not_a_request", 1, APPLAYER)                                     \
+    X(APP_DNS_NOT_A_RESPONSE, "dns.not_a_response", 1, APPLAYER)                                   \
+    X(APP_DNS_Z_FLAG_SET, "dns.z_flag_set", 1, APPLAYER)                                           \
+    X(APP_DNS_FLOODED, "dns.flooded", 1, APPLAYER)                                                 \
+    X(APP_DNS_STATE_MEMCAP_REACHED, "dns.state_memcap_reached", 1, APPLAYER)                       \
+    X(APP_DNS_INVALID_OPCODE, "dns.invalid_opcode", 1, APPLAYER)                                   \
+    X(APP_DNS_NAME_TOO_LONG, "dns.name_too_long", 1, APPLAYER)                                     \
+    X(APP_DNS_INFINITE_LOOP, "dns.infinite_loop", 1, APPLAYER)                                     \
+    X(APP_DNS_TOO_MANY_LABELS, "dns.too_many_labels", 1, APPLAYER)                                 \
+    X(APP_TLS_INVALID_SSLV2_HEADER, "tls.invalid_sslv2_header", 1, APPLAYER)                       \
+    X(APP_TLS_INVALID_TLS_HEADER, "tls.invalid_tls_header", 1, APPLAYER)                           \
+    X(APP_TLS_INVALID_RECORD_VERSION, "tls.invalid_record_version", 1, APPLAYER)                   \
+    X(APP_TLS_INVALID_RECORD_TYPE, "tls.invalid_record_type", 1, APPLAYER)                         \
+    X(APP_TLS_INVALID_RECORD_LENGTH, "tls.invalid_record_length", 1, APPLAYER)                     \
+    X(APP_TLS_INVALID_HANDSHAKE_MESSAGE, "tls.invalid_handshake_message", 1, APPLAYER)             \
+    X(APP_TLS_HEARTBEAT_MESSAGE, "tls.heartbeat_message", 1, APPLAYER)                             \
+    X(APP_TLS_INVALID_HEARTBEAT_MESSAGE, "tls.invalid_heartbeat_message", 1, APPLAYER)             \
+    X(APP_TLS_OVERFLOW_HEARTBEAT_MESSAGE, "tls.overflow_heartbeat_message", 1, APPLAYER)           \
+    X(APP_TLS_DATALEAK_HEARTBEAT_MISMATCH, "tls.dataleak_heartbeat_mismatch", 1, APPLAYER)         \
+    X(APP_TLS_HANDSHAKE_INVALID_LENGTH, "tls.handshake_invalid_length", 1, APPLAYER)               \
+    X(APP_TLS_MULTIPLE_SNI_EXTENSIONS, "tls.multiple_sni_extensions", 1, APPLAYER)                 \
+    X(APP_TLS_INVALID_SNI_TYPE, "tls.invalid_sni_type", 1, APPLAYER)                               \
+    X(APP_TLS_INVALID_SNI_LENGTH, "tls.invalid_sni_length", 1, APPLAYER)                           \
+    X(APP_TLS_TOO_MANY_RECORDS_IN_PACKET, "tls.too_many_records_in_packet", 1, APPLAYER)           \
+    X(APP_TLS_CERTIFICATE_INVALID_DER, "tls.certificate_invalid_der", 1, APPLAYER)                 \
+    X(APP_TLS_CERTIFICATE_MISSING_ELEMENT, "tls.certificate_missing_element", 1, APPLAYER)         \
+    X(APP_TLS_CERTIFICATE_UNKNOWN_ELEMENT, "tls.certificate_unknown_element", 1, APPLAYER)         \
+    X(APP_TLS_CERTIFICATE_INVALID_LENGTH, "tls.certificate_invalid_length", 1, APPLAYER)           \
+    X(APP_TLS_CERTIFICATE_INVALID_STRING, "tls.certificate_invalid_string", 1, APPLAYER)           \
+    X(APP_TLS_ERROR_MESSAGE_ENCOUNTERED, "tls.error_message_encountered", 1, APPLAYER)             \
+    X(APP_TLS_INVALID_SSL_RECORD, "tls.invalid_ssl_record", 1, APPLAYER)                           \
+    X(APP_SSH_INVALID_BANNER, "ssh.invalid_banner", 1, APPLAYER)                                   \
+    X(APP_SSH_LONG_BANNER, "ssh.long_banner", 1, APPLAYER)                                         \
+    X(APP_SSH_INVALID_RECORD_LENGTH, "ssh.invalid_record_length", 1, APPLAYER)                     \
+    X(APP_SSH_LONG_KEX_RECORD, "ssh.long_kex_record", 1, APPLAYER)                                 \
+    X(APP_PROTO_MISMATCH, "applayer_mismatch_protocol_both_directions", 1, APPLAYER)               \
+    X(APP_PROTO_ONE_DIRECTION, "applayer_detect_protocol_only_one_direction", 1, APPLAYER)         \
+    X(APP_STATE_CAP, "applayer.state_cap_reached", 0, APPLAYER)
 
 #define KN_ANOM_ENUM(id, name, sur, layer) KN_ANOM_##id,
 typedef enum kn_anomaly {

@@ -11,6 +11,8 @@
 
 #include <stdint.h>
 
+#include "appinfo.h"
+
 enum { KN_BDIR_ANY = 0, KN_BDIR_TOSERVER, KN_BDIR_TOCLIENT };
 
 #define KN_BUFFER_LIST(X)                                                                          \
@@ -81,46 +83,6 @@ enum { KN_BDIR_ANY = 0, KN_BDIR_TOSERVER, KN_BDIR_TOCLIENT };
 #define KN_BUF_ENUM(id, name, sticky, modifier, app, dir) KN_BUF_##id,
 typedef enum kn_buf { KN_BUFFER_LIST(KN_BUF_ENUM) KN_BUF_MAX } kn_buf_t;
 #undef KN_BUF_ENUM
-
-/* Application protocols a rule or a buffer can name (Suricata's names; ours after them). */
-#define KN_APP_LIST(X)                                                                             \
-    X(NONE, "unknown")                                                                             \
-    X(HTTP, "http")                                                                                \
-    X(DNS, "dns")                                                                                  \
-    X(TLS, "tls")                                                                                  \
-    X(SSH, "ssh")                                                                                  \
-    X(SMTP, "smtp")                                                                                \
-    X(FTP, "ftp")                                                                                  \
-    X(FTP_DATA, "ftp-data")                                                                        \
-    X(SMB, "smb")                                                                                  \
-    X(DCERPC, "dcerpc")                                                                            \
-    X(IMAP, "imap")                                                                                \
-    X(POP3, "pop3")                                                                                \
-    X(QUIC, "quic")                                                                                \
-    X(HTTP2, "http2")                                                                              \
-    X(NTP, "ntp")                                                                                  \
-    X(DHCP, "dhcp")                                                                                \
-    X(SNMP, "snmp")                                                                                \
-    X(SIP, "sip")                                                                                  \
-    X(KRB5, "krb5")                                                                                \
-    X(TFTP, "tftp")                                                                                \
-    X(IKE, "ike")                                                                                  \
-    X(NFS, "nfs")                                                                                  \
-    X(RDP, "rdp")                                                                                  \
-    X(RFB, "rfb")                                                                                  \
-    X(MQTT, "mqtt")                                                                                \
-    X(MODBUS, "modbus")                                                                            \
-    X(DNP3, "dnp3")                                                                                \
-    X(ENIP, "enip")                                                                                \
-    X(TELNET, "telnet")                                                                            \
-    X(BITTORRENT_DHT, "bittorrent-dht")                                                            \
-    X(IRC, "irc")                                                                                  \
-    X(BITTORRENT, "bittorrent")                                                                    \
-    X(FAILED, "failed")
-
-#define KN_APP_ENUM(id, name) KN_APP_##id,
-typedef enum kn_app { KN_APP_LIST(KN_APP_ENUM) KN_APP_MAX } kn_app_t;
-#undef KN_APP_ENUM
 
 typedef struct kn_buffer_info {
     const char *name;     /* "http.uri" */

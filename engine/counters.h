@@ -122,6 +122,30 @@
     X(DEFRAG_MEMUSE, "defrag.memuse", G)                                                           \
     X(DEFRAG_MEMCAP_DROP, "kanshi.defrag.memcap_drop", C)                                          \
     X(DEFRAG_OVERLAPS, "kanshi.defrag.overlaps", C)                                                \
+    X(APP_FLOW_HTTP, "app_layer.flow.http", C)                                                     \
+    X(APP_FLOW_TLS, "app_layer.flow.tls", C)                                                       \
+    X(APP_FLOW_SSH, "app_layer.flow.ssh", C)                                                       \
+    X(APP_FLOW_DNS_TCP, "app_layer.flow.dns_tcp", C)                                               \
+    X(APP_FLOW_DNS_UDP, "app_layer.flow.dns_udp", C)                                               \
+    X(APP_FLOW_SMTP, "app_layer.flow.smtp", C)                                                     \
+    X(APP_FLOW_FTP, "app_layer.flow.ftp", C)                                                       \
+    X(APP_FLOW_OTHER, "kanshi.applayer.flow.other", C)                                             \
+    X(APP_FLOW_FAILED_TCP, "app_layer.flow.failed_tcp", C)                                         \
+    X(APP_FLOW_FAILED_UDP, "app_layer.flow.failed_udp", C)                                         \
+    X(APP_TX_HTTP, "app_layer.tx.http", C)                                                         \
+    X(APP_TX_TLS, "app_layer.tx.tls", C)                                                           \
+    X(APP_TX_SSH, "app_layer.tx.ssh", C)                                                           \
+    X(APP_TX_DNS_TCP, "app_layer.tx.dns_tcp", C)                                                   \
+    X(APP_TX_DNS_UDP, "app_layer.tx.dns_udp", C)                                                   \
+    X(APP_TX_SMTP, "app_layer.tx.smtp", C)                                                         \
+    X(APP_TX_FTP, "app_layer.tx.ftp", C)                                                           \
+    X(APP_TX_OTHER, "kanshi.applayer.tx.other", C)                                                 \
+    X(APP_PROBE_REJECTED, "kanshi.applayer.probe_rejected", C)                                     \
+    X(APP_PARSE_ERRORS, "kanshi.applayer.parse_errors", C)                                         \
+    X(APP_GAPS, "kanshi.applayer.gaps", C)                                                         \
+    X(APP_STATE_CAP, "kanshi.applayer.state_cap_drop", C)                                          \
+    X(APP_MEMCAP, "kanshi.applayer.memcap_drop", C)                                                \
+    X(APP_MEMUSE, "kanshi.applayer.memuse", G)                                                     \
     X(EVENTS, "kanshi.engine.events", C)
 
 #define KN_CTR_ENUM(id, name, kind) KN_CTR_##id,

@@ -70,7 +70,7 @@ static void add_cand(kn_detect_ctx_t *c, uint32_t sig)
         c->seen[sig] = 0; /* out of memory: the signature is not checked this time */
 }
 
-static void add_list(kn_detect_ctx_t *c, const kn_idlist_t *l)
+void kn_detect_add_list(kn_detect_ctx_t *c, const kn_idlist_t *l)
 {
     uint32_t i;
 
@@ -93,7 +93,7 @@ static int on_hit(uint32_t id, void *ctx)
     return 0;
 }
 
-static void scan(kn_detect_ctx_t *c, int which, const uint8_t *buf, uint32_t len)
+void kn_detect_scan(kn_detect_ctx_t *c, int which, const uint8_t *buf, uint32_t len)
 {
     const kn_pf_t *pf = &c->d->pf[which];
     hit_ctx_t h = {c, pf};
@@ -108,16 +108,16 @@ static void port_groups(kn_detect_ctx_t *c, int cls, const kn_packet_t *p)
 {
     const kn_portidx_t *px = &c->d->idx[cls];
 
-    add_list(c, &px->any);
+    kn_detect_add_list(c, &px->any);
     if (!(p->flags & KN_PKT_HAS_L4))
         return;
     if (px->dp && px->dp[p->dport])
-        add_list(c, &px->groups[px->dp[p->dport]]);
+        kn_detect_add_list(c, &px->groups[px->dp[p->dport]]);
     if (px->sp && px->sp[p->sport])
-        add_list(c, &px->groups[px->sp[p->sport]]);
+        kn_detect_add_list(c, &px->groups[px->sp[p->sport]]);
 }
 
-static int u32cmp(const void *a, const void *b)
+int kn_u32cmp(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
     return x < y ? -1 : x > y;
@@ -209,8 +209,10 @@ static int set_buffer(kn_detect_ctx_t *c, const kn_smlist_t *l, int src)
     } else if (l->buf == KN_BUF_BASE64_DATA) {
         b = c->in.b64;
         len = c->in.b64_len;
+    } else if (c->tx && c->tx_parser->buffer(c->tx, l->buf, c->dir, &b, &len)) {
+        c->in.origin = 0; /* the transaction's buffer, whole */
     } else if (!header_buffer(c->p, l->buf, &b, &len)) {
-        return 0; /* an app-layer buffer: filled once the app layer parses this flow */
+        return 0; /* an app-layer buffer the transaction (if any) does not have */
     }
     if (!b)
         b = (const uint8_t *)"", len = 0;
@@ -219,7 +221,7 @@ static int set_buffer(kn_detect_ctx_t *c, const kn_smlist_t *l, int src)
     return c->in.buf != NULL;
 }
 
-static int lists_match(kn_detect_ctx_t *c, const kn_sig_t *s, int src)
+int kn_detect_lists_match(kn_detect_ctx_t *c, const kn_sig_t *s, int src)
 {
     uint8_t i;
 
@@ -285,6 +287,12 @@ static void emit_alert(kn_detect_ctx_t *c, const kn_sig_t *s, int src)
     a->nmetadata = s->nmetadata;
     a->payload = src == KN_SRC_STREAM ? c->stream : c->p->payload;
     a->payload_len = src == KN_SRC_STREAM ? c->stream_len : payload_len(c->p);
+    if (c->tx) {
+        a->has_tx = 1;
+        a->app = c->tx_parser->app;
+        a->tx_id = c->tx->id;
+        a->app_info = c->tx_parser->info(c->tx);
+    }
     if (c->f)
         c->f->info.alerted = 1;
     c->ctr->c[KN_CTR_DETECT_ALERT]++;
@@ -292,7 +300,7 @@ static void emit_alert(kn_detect_ctx_t *c, const kn_sig_t *s, int src)
 }
 
 /* After a full match: the rule's side effects, then whether (and how) it alerts. */
-static void matched(kn_detect_ctx_t *c, const kn_sig_t *s, int src)
+void kn_detect_matched(kn_detect_ctx_t *c, const kn_sig_t *s, int src)
 {
     const kn_sigx_t *x = &c->d->x[s->idx];
 
@@ -331,9 +339,9 @@ static void check_sig(kn_detect_ctx_t *c, const kn_sig_t *s, int in_stream)
         return;
     if (s->nints && !kn_ints_check(c, s, c->f))
         return;
-    if (s->nlists && !lists_match(c, s, src))
+    if (s->nlists && !kn_detect_lists_match(c, s, src))
         return;
-    matched(c, s, src);
+    kn_detect_matched(c, s, src);
 }
 
 /* ---- the packet ------------------------------------------------------------------------------ */
@@ -358,7 +366,7 @@ static void iponly(kn_detect_ctx_t *c)
             return;
         c->f->iponly_done |= (uint8_t)(1u << c->dir);
     }
-    add_list(c, &c->d->ipo_any);
+    kn_detect_add_list(c, &c->d->ipo_any);
     if (!p->ip_v)
         return;
     v = kn_ipidx_lookup(c->d->ipo[0], p->ip_v, &p->src, &n);
@@ -387,13 +395,13 @@ static void prefilter(kn_detect_ctx_t *c, int cls, int in_stream)
     uint32_t plen = payload_len(p);
 
     if (plen && !(p->flags & KN_PKT_PSEUDO))
-        scan(c, cls == KN_PC_TCP && in_stream ? KN_PC_TCP_PKT : cls, p->payload, plen);
+        kn_detect_scan(c, cls == KN_PC_TCP && in_stream ? KN_PC_TCP_PKT : cls, p->payload, plen);
     if (c->stream) {
         uint64_t from = c->stream_fresh, back = c->d->pf[KN_PC_TCP].maxlen;
 
         back = back ? back - 1 : 0; /* a pattern ending in new bytes starts this far back */
         from = from > c->stream_base + back ? from - back : c->stream_base;
-        scan(c, KN_PC_TCP, c->stream + (from - c->stream_base),
+        kn_detect_scan(c, KN_PC_TCP, c->stream + (from - c->stream_base),
              c->stream_len - (uint32_t)(from - c->stream_base));
     }
 }
@@ -414,7 +422,7 @@ void kn_detect_packet(kn_detect_ctx_t *c, const kn_packet_t *p, kn_flow_t *f, in
     port_groups(c, cls, p); /* on a pseudo packet only those with payload items run */
     prefilter(c, cls, in_stream);
     if (c->cand.n > 1)
-        qsort(c->cand.v, c->cand.n, sizeof(*c->cand.v), u32cmp);
+        qsort(c->cand.v, c->cand.n, sizeof(*c->cand.v), kn_u32cmp);
     c->ctr->c[KN_CTR_DETECT_CANDIDATES] += c->cand.n;
     for (i = 0; i < c->cand.n; i++) {
         c->seen[c->cand.v[i]] = 0;
@@ -423,9 +431,7 @@ void kn_detect_packet(kn_detect_ctx_t *c, const kn_packet_t *p, kn_flow_t *f, in
     c->cand.n = 0;
 }
 
-/* A packet standing for the flow's last stream data in one direction (Suricata's flow-end
- * pseudo packet): the flow's tuple, no payload of its own. */
-static void pseudo_packet(kn_packet_t *q, const kn_flow_t *f, int dir)
+void kn_detect_pseudo_packet(kn_packet_t *q, const kn_flow_t *f, int dir)
 {
     const kn_flow_info_t *fi = &f->info;
 
@@ -443,24 +449,7 @@ static void pseudo_packet(kn_packet_t *q, const kn_flow_t *f, int dir)
     q->iface = fi->iface;
 }
 
-void kn_detect_flow_end(kn_detect_ctx_t *c, kn_flow_t *f, kn_reasm_pool_t *pool)
+void kn_detect_flow_end(kn_detect_ctx_t *c, kn_flow_t *f)
 {
-    kn_stream_view_t sv = {NULL, 1};
-    kn_packet_t q;
-    int dir;
-
-    for (dir = 0; dir < 2; dir++) {
-        kn_reasm_t *ra = f->tcp.ra[dir];
-        if (!ra)
-            continue;
-        pseudo_packet(&q, f, dir);
-        sv.ra = ra;
-        do {
-            if (kn_reasm_fresh(ra)) {
-                kn_detect_packet(c, &q, f, dir, &sv);
-                kn_reasm_consumed(pool, ra);
-            }
-        } while (kn_reasm_skip(pool, ra));
-    }
     kn_fdet_release(c, f);
 }

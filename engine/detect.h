@@ -9,6 +9,7 @@
 #ifndef KANSHI_ENGINE_DETECT_H
 #define KANSHI_ENGINE_DETECT_H
 
+#include "applayer.h"
 #include "flow.h"
 #include "ipidx.h"
 #include "keytab.h"
@@ -126,6 +127,9 @@ typedef struct kn_detect_ctx {
     uint32_t stream_len;
     uint64_t stream_base, stream_fresh;
     uint8_t pass; /* a pass rule matched: no more rules for this packet */
+    /* the transaction being inspected (detect_tx.c), or NULL for packet inspection */
+    const kn_app_parser_t *tx_parser;
+    kn_app_tx_t *tx;
 } kn_detect_ctx_t;
 
 kn_detect_ctx_t *kn_detect_ctx_new(const kn_ruleset_t *rs, kn_counters_t *ctr, kn_alert_fn fn,
@@ -138,7 +142,24 @@ void kn_detect_packet(kn_detect_ctx_t *c, const kn_packet_t *p, kn_flow_t *f, in
 
 /* At the end of a flow: inspects stream data of either direction not inspected yet, skipping
  * the holes nothing will fill any more. */
-void kn_detect_flow_end(kn_detect_ctx_t *c, kn_flow_t *f, kn_reasm_pool_t *pool);
+void kn_detect_flow_end(kn_detect_ctx_t *c, kn_flow_t *f);
+
+/* A packet standing for a flow's last data in one direction (Suricata's flow-end pseudo
+ * packet): the flow's tuple, no payload of its own. */
+void kn_detect_pseudo_packet(kn_packet_t *q, const kn_flow_t *f, int dir);
+
+/* Runs the app-layer rules on transaction tx of parser, which progressed on packet p (in
+ * direction dir): its buffers are scanned, each rule alerts at most once per transaction
+ * (detect_tx.c). */
+void kn_detect_tx(kn_detect_ctx_t *c, const kn_packet_t *p, kn_flow_t *f, int dir,
+                  const kn_app_parser_t *parser, kn_app_tx_t *tx);
+
+/* Shared by detect.c and detect_tx.c. */
+void kn_detect_add_list(kn_detect_ctx_t *c, const kn_idlist_t *l);
+void kn_detect_scan(kn_detect_ctx_t *c, int which, const uint8_t *buf, uint32_t len);
+int kn_detect_lists_match(kn_detect_ctx_t *c, const kn_sig_t *s, int src);
+void kn_detect_matched(kn_detect_ctx_t *c, const kn_sig_t *s, int src);
+int kn_u32cmp(const void *a, const void *b);
 
 /* Releases a flow's detection state without a context; returns the bytes it held. */
 size_t kn_detect_flow_free(kn_flow_t *f);

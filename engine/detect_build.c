@@ -251,7 +251,8 @@ static int place_sig(struct kn_detect *d, const kn_sig_t *s)
         return place_iponly(d, s);
     if (has_fp && buf != KN_BUF_PAYLOAD)
         return pf_add(&d->pf[KN_PF_APP(buf)], s, 0);
-    if (!has_fp && (s->flags & KN_SIGF_NEEDS_APP) && s->nlists && !(s->flags & KN_SIGF_HAS_PAYLOAD))
+    if (!has_fp && ((s->flags & KN_SIGF_NEEDS_APP) || s->napp) &&
+        !(s->flags & KN_SIGF_HAS_PAYLOAD))
         return kn_idlist_add(&d->app_nopattern, s->idx);
     for (c = 0; c < KN_PC_MAX; c++) {
         if (!(x->classes & (1u << c)))

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "applayer.h"
 #include "community_id.h"
 #include "decode.h"
 #include "defrag.h"
@@ -32,6 +33,7 @@ struct kn_engine {
     kn_time_t now, last_sweep;
     kn_reasm_pool_t pool;
     kn_detect_ctx_t *det;
+    kn_app_env_t app;
     uint32_t rules_gen;
     uint64_t state_memuse;
     kn_packet_t pkts[KN_PKT_SLOTS];
@@ -78,6 +80,12 @@ void kn_engine_config_defaults(kn_engine_config_t *cfg)
     cfg->stream_policy = KN_TCP_POLICY_BSD;
     cfg->stream_overlap = 1024;
     cfg->detect_state_memcap = 32ULL << 20;
+    cfg->app_enabled = 1;
+    cfg->app_state_cap = 1u << 20;
+    cfg->app_memcap = 256ULL << 20;
+    cfg->http_body_limit[0] = 100u << 10; /* Suricata's request/response-body-limit */
+    cfg->http_body_limit[1] = 100u << 10;
+    cfg->http_decompress_limit = 1u << 20;
 }
 
 static void ensure_community_id(kn_engine_t *e, kn_flow_info_t *fi)
@@ -112,13 +120,70 @@ static void on_alert(void *user, kn_event_t *ev)
     emit(e, ev);
 }
 
+static void on_app_event(void *user, kn_event_t *ev)
+{
+    on_alert(user, ev);
+}
+
+static void on_app_detect(void *user, const kn_packet_t *p, void *flow, int dir,
+                          const kn_app_parser_t *parser, kn_app_tx_t *tx)
+{
+    kn_engine_t *e = user;
+
+    if (e->det)
+        kn_detect_tx(e->det, p, flow, dir, parser, tx);
+}
+
+/* The new bytes of a direction's reassembly window to the app layer. */
+static void app_stream(kn_engine_t *e, kn_flow_t *f, const kn_packet_t *p, int dir,
+                       const kn_reasm_t *ra)
+{
+    const uint8_t *buf;
+    uint32_t len;
+    uint64_t base, fresh;
+
+    kn_reasm_window(ra, &buf, &len, &base, &fresh);
+    if (len)
+        kn_app_stream(&e->app, &f->app, &f->info, f, p, dir, buf, len, base);
+}
+
 /* What a flow holds beyond its record: detection state and reassembled bytes. */
 static void flow_release(void *ctx, kn_flow_t *f)
 {
     kn_engine_t *e = ctx;
 
     e->state_memuse -= kn_detect_flow_free(f);
+    kn_app_free(&f->app);
     kn_stream_free(&f->tcp, &e->pool);
+}
+
+/* A flow's last stream bytes, direction by direction: the app layer and the rules see what was
+ * held behind holes nothing will fill any more; then the app layer reports what is pending. */
+static void flow_end_data(kn_engine_t *e, kn_flow_t *f)
+{
+    kn_stream_view_t sv = {NULL, 1};
+    kn_packet_t q;
+    int dir;
+
+    for (dir = 0; dir < 2; dir++) {
+        kn_reasm_t *ra = f->tcp.ra[dir];
+        if (!ra)
+            continue;
+        kn_detect_pseudo_packet(&q, f, dir);
+        sv.ra = ra;
+        do {
+            if (kn_reasm_fresh(ra)) {
+                app_stream(e, f, &q, dir, ra);
+                if (e->det)
+                    kn_detect_packet(e->det, &q, f, dir, &sv);
+                kn_reasm_consumed(&e->pool, ra);
+            }
+        } while (kn_reasm_skip(&e->pool, ra));
+    }
+    if (f->app) {
+        kn_detect_pseudo_packet(&q, f, KN_TOSERVER);
+        kn_app_flow_end(&e->app, &f->app, &f->info, f, &q);
+    }
 }
 
 static void on_flow_end(void *ctx, kn_flow_t *f)
@@ -127,8 +192,9 @@ static void on_flow_end(void *ctx, kn_flow_t *f)
     kn_event_t ev;
 
     ensure_community_id(e, &f->info);
+    flow_end_data(e, f);
     if (e->det)
-        kn_detect_flow_end(e->det, f, &e->pool);
+        kn_detect_flow_end(e->det, f);
     flow_release(e, f);
     memset(&ev, 0, sizeof(ev));
     ev.type = KN_EV_FLOW;
@@ -175,6 +241,11 @@ kn_engine_t *kn_engine_new(const kn_engine_config_t *cfg, kn_event_cb cb, void *
     e->pool.overlap = cfg->stream_overlap;
     e->pool.policy = cfg->stream_policy;
     e->pool.ctr = &e->ctr;
+    e->app.cfg = &e->cfg;
+    e->app.ctr = &e->ctr;
+    e->app.emit = on_app_event;
+    e->app.detect = on_app_detect;
+    e->app.user = e;
     e->defrag = kn_defrag_new(&e->cfg, &e->ctr);
     e->cid = kn_cid_new();
     if (!e->flows || !e->defrag || (cfg->community_id && !e->cid))
@@ -298,6 +369,8 @@ static void stream_step(kn_engine_t *e, kn_flow_t *f, kn_packet_t *p, int dir,
         return;
     fl = kn_stream_data(&f->tcp, &f->info, p, dir, &e->pool);
     sv->ra = f->tcp.ra[dir];
+    if (sv->ra && (fl & (KN_RA_NEW_DATA | KN_RA_GAP)))
+        app_stream(e, f, p, dir, sv->ra);
     sv->in_stream = p->payload_len && (fl & (KN_RA_NEW_DATA | KN_RA_RETRANSMIT | KN_RA_DEPTH |
                                              KN_RA_HELD | KN_RA_PAST_DEPTH));
 }
@@ -343,6 +416,8 @@ static void process_layer(kn_engine_t *e, kn_packet_t *p, kn_layer_t layer, int 
         else if (!(p->flags & KN_PKT_ICMP_ERROR))
             e->ctr.c[KN_CTR_FLOW_NO_FLOW_PKTS]++;
         stream_step(e, f, p, dir, &sv);
+        if (f && p->proto == 17 && f->info.proto == 17)
+            kn_app_datagram(&e->app, &f->app, &f->info, f, p, dir);
     }
     if (p->inner_layer && too_deep(p, slot)) {
         e->ctr.c[KN_CTR_TOO_MANY_LAYERS]++;

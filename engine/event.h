@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "anomaly.h"
+#include "appinfo.h"
 #include "packet.h"
 
 typedef enum kn_flow_state {
@@ -87,6 +88,8 @@ typedef enum kn_event_type {
     KN_EV_FLOW = 0, /* a flow ended */
     KN_EV_ANOMALY,  /* a decode anomaly on one packet */
     KN_EV_ALERT,    /* a signature matched */
+    KN_EV_APP,      /* an app-layer transaction is complete (or its flow ended) */
+    KN_EV_FILE,     /* a file seen in a transaction was closed or cut short */
     KN_EV_MAX
 } kn_event_type_t;
 
@@ -104,7 +107,29 @@ typedef struct kn_alert_info {
     uint16_t nmetadata;
     const uint8_t *payload; /* what was inspected: the packet payload or the stream window */
     uint32_t payload_len;
+    /* the transaction the rule matched on, when it inspected app-layer data */
+    uint8_t has_tx;
+    uint8_t app;        /* kn_app_t of app_info */
+    uint64_t tx_id;
+    const void *app_info; /* kn_http_info_t, kn_dns_info_t ... as for an app event */
 } kn_alert_info_t;
+
+/* One app-layer transaction: info points at the struct of its protocol (appinfo.h):
+ * KN_APP_HTTP kn_http_info_t, KN_APP_DNS kn_dns_info_t, KN_APP_TLS kn_tls_info_t,
+ * KN_APP_SSH kn_ssh_info_t. */
+typedef struct kn_app_event {
+    uint8_t app;       /* kn_app_t (buffers.h names) */
+    uint8_t to_server; /* the data that completed it went to the server */
+    uint64_t tx_id;
+    const void *info;
+} kn_app_event_t;
+
+typedef struct kn_file_event {
+    uint8_t app; /* the protocol that carried it */
+    uint64_t tx_id;
+    const void *app_info; /* that transaction, as in kn_app_event_t (may be NULL) */
+    const kn_file_info_t *file;
+} kn_file_event_t;
 
 typedef struct kn_event {
     kn_event_type_t type;
@@ -116,6 +141,8 @@ typedef struct kn_event {
             kn_anomaly_t id;
         } anomaly;
         kn_alert_info_t alert;
+        kn_app_event_t app;
+        kn_file_event_t file;
     } u;
 } kn_event_t;
 

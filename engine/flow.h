@@ -22,6 +22,7 @@ typedef struct kn_flow {
     kn_flow_info_t info;
     kn_stream_t tcp;
     struct kn_fdet *det; /* detection state (flowbits ...), allocated on first need */
+    struct kn_appflow *app; /* app-layer state (applayer.h), allocated on first payload */
 } kn_flow_t;
 
 /* Called when a flow ends, before its record is reused; the flow is borrowed. */

@@ -80,6 +80,13 @@ typedef struct kn_engine_config {
     uint32_t stream_overlap;   /* inspected bytes kept so a match may straddle segments */
     uint64_t detect_state_memcap; /* bytes of per-flow rule state (flowbits, flowints) */
     uint32_t simulate_flow_memcap_at; /* QA: act as if the flow memcap were hit from packet N on */
+    /* application layer (docs/operations.md "Application layer") */
+    uint8_t app_enabled;       /* 0: no protocol detection or parsing at all */
+    uint8_t http_dump_all_headers; /* bit 0 request, bit 1 response headers kept for eve */
+    uint32_t app_state_cap;    /* bytes one flow's parser may hold */
+    uint64_t app_memcap;       /* bytes all parsers may hold at once */
+    uint32_t http_body_limit[2]; /* body bytes kept for rules per direction (0: none) */
+    uint32_t http_decompress_limit; /* bytes a compressed body may inflate to */
 } kn_engine_config_t;
 
 typedef struct kn_engine kn_engine_t;

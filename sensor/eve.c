@@ -121,7 +121,7 @@ void kn_eve_addr(uint8_t ip_v, const kn_addr_t *a, char *buf)
 }
 
 /* Protocol names as Suricata writes them (its known_proto table); others as a number. */
-static const char *proto_name(uint8_t proto, char *buf)
+const char *kn_eve_proto_name(uint8_t proto, char *buf)
 {
     switch (proto) {
     case 1: return "ICMP";
@@ -318,7 +318,7 @@ static void fill_tunnel(flow_tpl_t *t, const kn_flow_info_t *fi)
         json_object_set_int64(t->t_sport, fi->tunnel.sport);
         json_object_set_int64(t->t_dport, fi->tunnel.dport);
     }
-    json_object_set_string(t->t_proto, proto_name(fi->tunnel.proto, pb));
+    json_object_set_string(t->t_proto, kn_eve_proto_name(fi->tunnel.proto, pb));
     json_object_set_int64(t->t_depth, fi->tunnel.depth);
 }
 
@@ -343,7 +343,7 @@ static void fill_flow_head(kn_eve_t *e, flow_tpl_t *t, const kn_event_t *ev)
         json_object_set_int64(t->dest_port, fi->dp);
     }
     json_object_set_int64(t->ip_v, fi->ip_v);
-    json_object_set_string(t->proto, proto_name(fi->proto, pb));
+    json_object_set_string(t->proto, kn_eve_proto_name(fi->proto, pb));
     if (t->spi)
         json_object_set_int64(t->spi, fi->spi);
     if (t->icmp_type) {
@@ -447,7 +447,7 @@ void kn_eve_packet_head(kn_eve_t *e, json_object *o, const kn_event_t *ev, const
         if (p->flags & KN_PKT_HAS_L4)
             json_object_object_add_ex(o, "dest_port", json_object_new_int64(p->dport), NEW_KEY);
         json_object_object_add_ex(o, "ip_v", json_object_new_int64(p->ip_v), NEW_KEY);
-        add_const(o, "proto", proto_name(p->proto, pb));
+        add_const(o, "proto", kn_eve_proto_name(p->proto, pb));
         if ((p->proto == 1 || p->proto == 58) && p->l4) {
             json_object_object_add_ex(o, "icmp_type", json_object_new_int64(p->icmp_type), NEW_KEY);
             json_object_object_add_ex(o, "icmp_code", json_object_new_int64(p->icmp_code), NEW_KEY);
@@ -471,10 +471,17 @@ static void eve_anomaly(kn_eve_t *e, const kn_event_t *ev)
     o = json_object_new_object();
     kn_eve_packet_head(e, o, ev, "anomaly");
     a = json_object_new_object();
-    add_const(a, "type", ai->layer == KN_LAYER_DECODE ? "decode" : "stream");
+    add_const(a, "type", ai->layer == KN_LAYER_DECODE   ? "decode"
+                         : ai->layer == KN_LAYER_STREAM ? "stream"
+                                                        : "applayer");
     snprintf(name, sizeof(name), "%s%s", ai->layer == KN_LAYER_DECODE ? "decoder." : "",
              ai->name);
     add_const(a, "event", name);
+    if (ai->layer == KN_LAYER_APPLAYER) {
+        if (ev->flow && ev->flow->app_proto)
+            add_const(a, "app_proto", kn_app_name(ev->flow->app_proto));
+        add_const(a, "layer", "proto_parser");
+    }
     json_object_object_add_ex(o, "anomaly", a, NEW_KEY);
     kn_eve_write(e, o);
     json_object_put(o);
@@ -499,6 +506,9 @@ void kn_eve_event(const kn_event_t *ev, void *user)
     case KN_EV_ALERT:
         if (e->cfg->eve_types & KN_EVE_ALERT)
             kn_eve_alert(e, ev);
+        break;
+    case KN_EV_APP:
+        kn_eve_app(e, ev);
         break;
     default:
         break;
@@ -542,6 +552,11 @@ static void stats_counters(json_object *stats, json_object *ours, const kn_count
         const kn_anomaly_info_t *ai = kn_anomaly_info((kn_anomaly_t)i);
         if (ai->layer == KN_LAYER_STREAM) { /* Suricata has no stats for stream events */
             snprintf(name, sizeof(name), "stream.event.%s", ai->name + 7);
+            put_path(ours, name, (int64_t)ctr->anomaly[i]);
+            continue;
+        }
+        if (ai->layer == KN_LAYER_APPLAYER) { /* nor per app-layer event */
+            snprintf(name, sizeof(name), "applayer.event.%s", ai->name);
             put_path(ours, name, (int64_t)ctr->anomaly[i]);
             continue;
         }

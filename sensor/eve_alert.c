@@ -157,6 +157,12 @@ void kn_eve_alert(kn_eve_t *e, const kn_event_t *ev)
     if (ev->flow && ev->flow->app_proto)
         add_string(o, "app_proto", kn_app_name(ev->flow->app_proto));
     add_string(o, "direction", a->to_server ? "to_server" : "to_client");
+    if (a->has_tx) {
+        json_object *tx = kn_eve_app_object(e, a->app, a->app_info);
+        add_int64(o, "tx_id", (int64_t)a->tx_id);
+        if (tx)
+            json_object_object_add_ex(o, kn_eve_app_key(a->app), tx, NEW_KEY);
+    }
     if (ev->flow)
         json_object_object_add_ex(o, "flow", flow_object(ev->flow), NEW_KEY);
     if (e->cfg->alert_payload && a->payload_len)

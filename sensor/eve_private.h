@@ -51,4 +51,20 @@ void kn_eve_write(kn_eve_t *e, json_object *o);
 /* An alert event (eve_alert.c). */
 void kn_eve_alert(kn_eve_t *e, const kn_event_t *ev);
 
+/* "TCP", "UDP" ... or the number as text in buf (8 bytes). */
+const char *kn_eve_proto_name(uint8_t proto, char *buf);
+
+/* App-layer events (eve_app.c): the flow's tuple client to server; a transaction's event; the
+ * object of one protocol's transaction (NULL for a protocol without one) and its key. */
+void kn_eve_flow_head(kn_eve_t *e, json_object *o, const kn_event_t *ev, const char *type);
+void kn_eve_app(kn_eve_t *e, const kn_event_t *ev);
+json_object *kn_eve_app_object(kn_eve_t *e, int app, const void *info);
+const char *kn_eve_app_key(int app);
+
+/* One protocol's object each (eve_http.c, eve_dns.c, eve_tls.c, eve_ssh.c); never NULL. */
+json_object *kn_eve_http_object(kn_eve_t *e, const kn_http_info_t *info);
+json_object *kn_eve_dns_object(kn_eve_t *e, const kn_dns_info_t *info);
+json_object *kn_eve_tls_object(kn_eve_t *e, const kn_tls_info_t *info);
+json_object *kn_eve_ssh_object(kn_eve_t *e, const kn_ssh_info_t *info);
+
 #endif

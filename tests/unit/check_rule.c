@@ -465,7 +465,7 @@ END_TEST
  * W0 (the limit is 256); seven levels (128) still load. */
 START_TEST(wide_variable_nesting_is_bounded)
 {
-    char name[8], value[32];
+    char name[16], value[48];
     int i;
 
     ck_assert_int_eq(kn_ruleset_set_var(rs, "W0", "10.0.0.1"), KN_OK);

@@ -1,0 +1,366 @@
+/* applayer.c: which protocol a flow speaks, decided from its first bytes, and the hand-off of
+ * its in-order bytes to that protocol's parser.
+ *
+ * Each direction's first bytes are kept (up to PROBE_MAX) until a probe claims them; probes of
+ * parsers registered for the flow's ports run first, then all the others, so HTTP on 8001 or
+ * SSH on 10022 are found the same way as on 80 and 22. A probe that needs more bytes holds the
+ * decision back; when every probe declined, or the buffer filled, that direction gives up. The
+ * first direction to be claimed decides the flow; both buffers are then replayed into the
+ * parser in the order their bytes arrived. */
+#include "applayer.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode.h"
+
+#define PROBE_MAX 1024u   /* bytes of one direction kept while probing */
+#define PROBE_DATAGRAMS 4 /* UDP datagrams per direction probed before giving up */
+
+extern const kn_app_parser_t kn_app_http_parser, kn_app_tls_parser, kn_app_ssh_parser,
+    kn_app_dns_tcp_parser, kn_app_dns_udp_parser;
+
+/* The table: adding a protocol is one line here. Order breaks ties between probes that both
+ * claim the same bytes on a port neither is registered for. */
+static const kn_app_parser_t *const parsers[] = {
+    &kn_app_http_parser, &kn_app_tls_parser, &kn_app_ssh_parser, &kn_app_dns_tcp_parser,
+    &kn_app_dns_udp_parser,
+};
+#define NPARSERS (sizeof(parsers) / sizeof(parsers[0]))
+
+enum { DIR_PROBING = 0, DIR_GAVE_UP };
+
+struct kn_appflow {
+    const kn_app_parser_t *parser; /* NULL while probing */
+    void *st;
+    uint64_t off[2];   /* stream offset handed on so far (to probes or the parser) */
+    uint8_t *pbuf[2];  /* bytes held while probing */
+    uint16_t plen[2];
+    uint8_t pstate[2]; /* DIR_* */
+    uint8_t tries[2];  /* datagrams probed */
+    int8_t first_dir;  /* direction whose bytes came first, -1 before any */
+    uint8_t failed;    /* the parser gave up on the flow */
+    uint8_t counted_fail;
+    uint64_t next_tx;
+};
+
+struct kn_app_io {
+    const kn_app_env_t *env;
+    kn_appflow_t *af;
+    kn_flow_info_t *fi;
+    void *flow;
+    const kn_packet_t *p;
+    int dir;
+};
+
+const kn_app_parser_t *kn_app_parser(int app)
+{
+    size_t i;
+
+    for (i = 0; i < NPARSERS; i++)
+        if (parsers[i]->app == app)
+            return parsers[i];
+    return NULL;
+}
+
+/* ---- for parsers ------------------------------------------------------------------------ */
+
+void kn_app_tx_new(kn_app_io_t *io, kn_app_tx_t *tx)
+{
+    tx->id = io->af->next_tx++;
+}
+
+static kn_counter_id_t tx_counter(const kn_app_parser_t *ps)
+{
+    switch (ps->app) {
+    case KN_APP_HTTP: return KN_CTR_APP_TX_HTTP;
+    case KN_APP_TLS: return KN_CTR_APP_TX_TLS;
+    case KN_APP_SSH: return KN_CTR_APP_TX_SSH;
+    case KN_APP_DNS: return ps->ipproto == 6 ? KN_CTR_APP_TX_DNS_TCP : KN_CTR_APP_TX_DNS_UDP;
+    case KN_APP_SMTP: return KN_CTR_APP_TX_SMTP;
+    case KN_APP_FTP: return KN_CTR_APP_TX_FTP;
+    default: return KN_CTR_APP_TX_OTHER;
+    }
+}
+
+static kn_counter_id_t flow_counter(const kn_app_parser_t *ps)
+{
+    switch (ps->app) {
+    case KN_APP_HTTP: return KN_CTR_APP_FLOW_HTTP;
+    case KN_APP_TLS: return KN_CTR_APP_FLOW_TLS;
+    case KN_APP_SSH: return KN_CTR_APP_FLOW_SSH;
+    case KN_APP_DNS: return ps->ipproto == 6 ? KN_CTR_APP_FLOW_DNS_TCP : KN_CTR_APP_FLOW_DNS_UDP;
+    case KN_APP_SMTP: return KN_CTR_APP_FLOW_SMTP;
+    case KN_APP_FTP: return KN_CTR_APP_FLOW_FTP;
+    default: return KN_CTR_APP_FLOW_OTHER;
+    }
+}
+
+void kn_app_tx_update(kn_app_io_t *io, kn_app_tx_t *tx, unsigned progress)
+{
+    const kn_app_parser_t *ps = io->af->parser;
+    kn_event_t ev;
+
+    tx->progress |= (uint8_t)progress;
+    if (io->env->detect)
+        io->env->detect(io->env->user, io->p, io->flow, io->dir, ps, tx);
+    if (!(progress & KN_TXP_DONE) || tx->logged)
+        return;
+    tx->logged = 1;
+    io->env->ctr->c[tx_counter(ps)]++;
+    memset(&ev, 0, sizeof(ev));
+    ev.type = KN_EV_APP;
+    ev.ts = io->p ? io->p->ts : io->fi->last;
+    ev.flow = io->fi;
+    ev.pkt = io->p && !(io->p->flags & KN_PKT_PSEUDO) ? io->p : NULL;
+    ev.u.app.app = ps->app;
+    ev.u.app.to_server = io->dir == KN_TOSERVER;
+    ev.u.app.tx_id = tx->id;
+    ev.u.app.info = ps->info(tx);
+    io->env->emit(io->env->user, &ev);
+}
+
+void kn_app_tx_clear(kn_app_tx_t *tx)
+{
+    free(tx->fired);
+    tx->fired = NULL;
+    tx->nfired = tx->capfired = 0;
+}
+
+void kn_app_anomaly(kn_app_io_t *io, kn_anomaly_t a)
+{
+    if (io->p && !(io->p->flags & KN_PKT_PSEUDO))
+        kn_packet_anomaly(io->env->ctr, (kn_packet_t *)io->p, a);
+    else
+        io->env->ctr->anomaly[a]++;
+}
+
+size_t kn_app_state_cap(const kn_app_io_t *io)
+{
+    return io->env->cfg->app_state_cap;
+}
+
+const kn_engine_config_t *kn_app_config(const kn_app_io_t *io)
+{
+    return io->env->cfg;
+}
+
+/* ---- probing ------------------------------------------------------------------------------ */
+
+static int port_listed(const kn_app_parser_t *ps, uint16_t port)
+{
+    int i;
+
+    for (i = 0; i < 6 && ps->ports[i]; i++)
+        if (ps->ports[i] == port)
+            return 1;
+    return 0;
+}
+
+/* Runs the probes on data: on the flow's ports first (pass 0), then the rest (pass 1).
+ * Returns the parser that claimed it, or NULL; *again: some probe wants more bytes. */
+static const kn_app_parser_t *probe(const kn_flow_info_t *fi, const uint8_t *d, uint32_t len,
+                                    int dir, int *again)
+{
+    int pass;
+    size_t i;
+
+    *again = 0;
+    for (pass = 0; pass < 2; pass++) {
+        for (i = 0; i < NPARSERS; i++) {
+            const kn_app_parser_t *ps = parsers[i];
+            int listed = port_listed(ps, fi->dp) || port_listed(ps, fi->sp), rc;
+            if (ps->ipproto != fi->proto || listed != (pass == 0))
+                continue;
+            rc = ps->probe(d, len, dir);
+            if (rc == KN_OK)
+                return ps;
+            if (rc == KN_AGAIN)
+                *again = 1;
+        }
+    }
+    return NULL;
+}
+
+static void parse_error(kn_app_io_t *io)
+{
+    io->af->failed = 1;
+    io->env->ctr->c[KN_CTR_APP_PARSE_ERRORS]++;
+}
+
+static void feed(kn_app_io_t *io, int dir, const uint8_t *d, uint32_t len)
+{
+    kn_appflow_t *af = io->af;
+    int saved = io->dir;
+
+    if (af->failed || !len)
+        return;
+    io->dir = dir;
+    if (af->parser->parse(io, af->st, dir, d, len) != KN_OK)
+        parse_error(io);
+    io->dir = saved;
+}
+
+static void drop_probe_buffers(kn_appflow_t *af)
+{
+    free(af->pbuf[0]);
+    free(af->pbuf[1]);
+    af->pbuf[0] = af->pbuf[1] = NULL;
+    af->plen[0] = af->plen[1] = 0;
+}
+
+/* The flow is ps's: start the parser and replay what the probes held, first direction first. */
+static void decide(kn_app_io_t *io, const kn_app_parser_t *ps)
+{
+    kn_appflow_t *af = io->af;
+    int first = af->first_dir < 0 ? io->dir : af->first_dir;
+
+    af->parser = ps;
+    io->fi->app_proto = ps->app;
+    io->env->ctr->c[flow_counter(ps)]++;
+    if (!(af->st = ps->state_new())) {
+        io->env->ctr->c[KN_CTR_APP_MEMCAP]++;
+        af->failed = 1;
+    }
+    if (ps->ipproto == 6) {
+        feed(io, first, af->pbuf[first], af->plen[first]);
+        feed(io, !first, af->pbuf[!first], af->plen[!first]);
+    }
+    drop_probe_buffers(af);
+}
+
+static void give_up(kn_app_io_t *io, int dir)
+{
+    kn_appflow_t *af = io->af;
+
+    af->pstate[dir] = DIR_GAVE_UP;
+    io->env->ctr->c[KN_CTR_APP_PROBE_REJECTED]++;
+    free(af->pbuf[dir]);
+    af->pbuf[dir] = NULL;
+    af->plen[dir] = 0;
+    if (af->pstate[!dir] == DIR_GAVE_UP && !af->counted_fail) {
+        af->counted_fail = 1;
+        io->env->ctr->c[io->fi->proto == 6 ? KN_CTR_APP_FLOW_FAILED_TCP
+                                           : KN_CTR_APP_FLOW_FAILED_UDP]++;
+    }
+}
+
+/* Stream bytes of one direction while no parser is chosen. */
+static void probe_stream(kn_app_io_t *io, const uint8_t *d, uint32_t len)
+{
+    kn_appflow_t *af = io->af;
+    const kn_app_parser_t *ps;
+    int dir = io->dir, again;
+    uint32_t take;
+
+    if (af->pstate[dir] != DIR_PROBING)
+        return;
+    if (!af->pbuf[dir] && !(af->pbuf[dir] = malloc(PROBE_MAX))) {
+        io->env->ctr->c[KN_CTR_APP_MEMCAP]++;
+        give_up(io, dir);
+        return;
+    }
+    if (af->first_dir < 0)
+        af->first_dir = (int8_t)dir;
+    take = len < PROBE_MAX - af->plen[dir] ? len : PROBE_MAX - af->plen[dir];
+    memcpy(af->pbuf[dir] + af->plen[dir], d, take);
+    af->plen[dir] = (uint16_t)(af->plen[dir] + take);
+    ps = probe(io->fi, af->pbuf[dir], af->plen[dir], dir, &again);
+    if (ps) {
+        decide(io, ps);
+        if (take < len)
+            feed(io, dir, d + take, len - take);
+    } else if (!again || af->plen[dir] == PROBE_MAX) {
+        give_up(io, dir);
+    }
+}
+
+static kn_appflow_t *appflow(const kn_app_env_t *env, kn_appflow_t **state)
+{
+    if (!*state) {
+        if (!(*state = calloc(1, sizeof(**state)))) {
+            env->ctr->c[KN_CTR_APP_MEMCAP]++;
+            return NULL;
+        }
+        (*state)->first_dir = -1;
+    }
+    return *state;
+}
+
+void kn_app_stream(const kn_app_env_t *env, kn_appflow_t **state, kn_flow_info_t *fi,
+                   void *flow, const kn_packet_t *p, int dir, const uint8_t *win,
+                   uint32_t win_len, uint64_t win_base)
+{
+    kn_appflow_t *af;
+    kn_app_io_t io = {env, NULL, fi, flow, p, dir};
+    uint64_t end = win_base + win_len, from;
+
+    if (!env->cfg->app_enabled || !(af = appflow(env, state)) || af->failed ||
+        end <= af->off[dir])
+        return;
+    io.af = af;
+    from = af->off[dir] > win_base ? af->off[dir] : win_base;
+    if (from > af->off[dir]) { /* bytes went by that nobody will see again */
+        env->ctr->c[KN_CTR_APP_GAPS]++;
+        if (!af->parser)
+            give_up(&io, dir);
+        else if (af->parser->gap(&io, af->st, dir) != KN_OK)
+            parse_error(&io);
+    }
+    af->off[dir] = end;
+    if (af->failed)
+        return;
+    if (af->parser)
+        feed(&io, dir, win + (from - win_base), (uint32_t)(end - from));
+    else
+        probe_stream(&io, win + (from - win_base), (uint32_t)(end - from));
+}
+
+void kn_app_datagram(const kn_app_env_t *env, kn_appflow_t **state, kn_flow_info_t *fi,
+                     void *flow, const kn_packet_t *p, int dir)
+{
+    kn_appflow_t *af;
+    kn_app_io_t io = {env, NULL, fi, flow, p, dir};
+    const kn_app_parser_t *ps;
+    int again;
+
+    if (!env->cfg->app_enabled || !p->payload_len || p->inner_layer ||
+        !(af = appflow(env, state)) || af->failed)
+        return;
+    io.af = af;
+    if (!af->parser) {
+        if (af->pstate[dir] != DIR_PROBING)
+            return;
+        if (!(ps = probe(fi, p->payload, p->payload_len, dir, &again))) {
+            if (++af->tries[dir] >= PROBE_DATAGRAMS)
+                give_up(&io, dir);
+            return;
+        }
+        decide(&io, ps);
+    }
+    feed(&io, dir, p->payload, p->payload_len);
+}
+
+void kn_app_flow_end(const kn_app_env_t *env, kn_appflow_t **state, kn_flow_info_t *fi,
+                     void *flow, const kn_packet_t *pseudo)
+{
+    kn_appflow_t *af = *state;
+    kn_app_io_t io = {env, af, fi, flow, pseudo, KN_TOSERVER};
+
+    if (af && af->parser && af->st && af->parser->finish)
+        af->parser->finish(&io, af->st);
+    kn_app_free(state);
+}
+
+void kn_app_free(kn_appflow_t **state)
+{
+    kn_appflow_t *af = *state;
+
+    if (!af)
+        return;
+    if (af->parser && af->st)
+        af->parser->state_free(af->st);
+    drop_probe_buffers(af);
+    free(af);
+    *state = NULL;
+}

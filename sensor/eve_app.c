@@ -1,0 +1,97 @@
+/* eve_app.c: app-layer transactions and files as eve events (event_type http, dns, tls, ssh,
+ * fileinfo), and the transaction object an alert carries beside it, as Suricata writes both.
+ * The per-protocol objects are built in eve_<proto>.c. */
+#include "eve_private.h"
+
+#include <string.h>
+
+/* Which event type an app protocol's transactions are written as, and whether it is on. */
+static const char *app_type(const kn_eve_t *e, int app)
+{
+    unsigned t = e->cfg->eve_types;
+
+    switch (app) {
+    case KN_APP_HTTP: return (t & KN_EVE_HTTP) ? "http" : NULL;
+    case KN_APP_DNS: return (t & KN_EVE_DNS) ? "dns" : NULL;
+    case KN_APP_TLS: return (t & KN_EVE_TLS) ? "tls" : NULL;
+    case KN_APP_SSH: return (t & KN_EVE_SSH) ? "ssh" : NULL;
+    default: return NULL;
+    }
+}
+
+json_object *kn_eve_app_object(kn_eve_t *e, int app, const void *info)
+{
+    switch (app) {
+    case KN_APP_HTTP: return kn_eve_http_object(e, info);
+    case KN_APP_DNS: return kn_eve_dns_object(e, info);
+    case KN_APP_TLS: return kn_eve_tls_object(e, info);
+    case KN_APP_SSH: return kn_eve_ssh_object(e, info);
+    default: return NULL;
+    }
+}
+
+const char *kn_eve_app_key(int app)
+{
+    switch (app) {
+    case KN_APP_HTTP: return "http";
+    case KN_APP_DNS: return "dns";
+    case KN_APP_TLS: return "tls";
+    case KN_APP_SSH: return "ssh";
+    default: return NULL;
+    }
+}
+
+/* The flow's tuple, client to server, for events about a transaction rather than a packet. */
+void kn_eve_flow_head(kn_eve_t *e, json_object *o, const kn_event_t *ev, const char *type)
+{
+    const kn_flow_info_t *fi = ev->flow;
+    char buf[48], pb[8];
+    uint8_t i;
+
+    kn_eve_timestamp(ev->ts, buf);
+    json_object_object_add_ex(o, "timestamp", json_object_new_string(buf), NEW_KEY);
+    json_object_object_add_ex(o, "flow_id", json_object_new_int64((int64_t)fi->flow_id), NEW_KEY);
+    if (e->live && fi->iface < e->n_ifaces)
+        json_object_object_add_ex(o, "in_iface", json_object_new_string(e->ifaces[fi->iface]),
+                                  NEW_KEY);
+    if (ev->pkt && ev->pkt->pcap_cnt)
+        json_object_object_add_ex(o, "pcap_cnt", json_object_new_int64((int64_t)ev->pkt->pcap_cnt),
+                                  NEW_KEY);
+    json_object_object_add_ex(o, "event_type", json_object_new_string(type), NEW_KEY);
+    if (fi->vlan_n) {
+        json_object *va = json_object_new_array();
+        for (i = 0; i < fi->vlan_n; i++)
+            json_object_array_add(va, json_object_new_int64(fi->vlan[i]));
+        json_object_object_add_ex(o, "vlan", va, NEW_KEY);
+    }
+    kn_eve_addr(fi->ip_v, &fi->src, buf);
+    json_object_object_add_ex(o, "src_ip", json_object_new_string(buf), NEW_KEY);
+    json_object_object_add_ex(o, "src_port", json_object_new_int64(fi->sp), NEW_KEY);
+    kn_eve_addr(fi->ip_v, &fi->dst, buf);
+    json_object_object_add_ex(o, "dest_ip", json_object_new_string(buf), NEW_KEY);
+    json_object_object_add_ex(o, "dest_port", json_object_new_int64(fi->dp), NEW_KEY);
+    json_object_object_add_ex(o, "ip_v", json_object_new_int64(fi->ip_v), NEW_KEY);
+    json_object_object_add_ex(o, "proto", json_object_new_string(kn_eve_proto_name(fi->proto, pb)),
+                              NEW_KEY);
+    json_object_object_add_ex(o, "pkt_src", json_object_new_string("wire/pcap"), NEW_KEY);
+    if (fi->community_id[0])
+        json_object_object_add_ex(o, "community_id", json_object_new_string(fi->community_id),
+                                  NEW_KEY);
+}
+
+void kn_eve_app(kn_eve_t *e, const kn_event_t *ev)
+{
+    const kn_app_event_t *a = &ev->u.app;
+    const char *type = app_type(e, a->app);
+    json_object *o, *obj;
+
+    if (!type || !ev->flow || !(obj = kn_eve_app_object(e, a->app, a->info)))
+        return;
+    o = json_object_new_object();
+    kn_eve_flow_head(e, o, ev, type);
+    json_object_object_add_ex(o, "tx_id", json_object_new_int64((int64_t)a->tx_id), NEW_KEY);
+    json_object_object_add_ex(o, kn_eve_app_key(a->app), obj, NEW_KEY);
+    kn_eve_write(e, o);
+    json_object_put(o);
+    e->written[KN_EV_APP]++;
+}
