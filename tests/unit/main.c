@@ -11,7 +11,8 @@ int main(void)
     Suite *(*const all[])(void) = {suite_cursor, suite_decode, suite_tunnel, suite_defrag,
                                    suite_flow, suite_stream, suite_community_id, suite_engine,
                                    suite_config, suite_eve, suite_output, suite_reasm,
-                                   suite_detect, suite_rule, suite_match};
+                                   suite_detect, suite_rule, suite_match, suite_applayer,
+                                   suite_app_http, suite_app_dns, suite_app_tls, suite_app_ssh};
     SRunner *sr = srunner_create(all[0]());
     size_t i;
     int failed;

@@ -19,5 +19,10 @@ Suite *suite_rule(void);
 Suite *suite_match(void);
 Suite *suite_reasm(void);
 Suite *suite_detect(void);
+Suite *suite_applayer(void);
+Suite *suite_app_http(void);
+Suite *suite_app_dns(void);
+Suite *suite_app_tls(void);
+Suite *suite_app_ssh(void);
 
 #endif

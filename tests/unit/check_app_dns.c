@@ -1,0 +1,20 @@
+/* check_app_dns.c: unit tests of engine/app_dns.c (placeholder until the parser lands). */
+#include "suites.h"
+
+#include "applayer.h"
+
+START_TEST(parser_is_registered)
+{
+    ck_assert_ptr_nonnull(kn_app_parser(KN_APP_DNS));
+}
+END_TEST
+
+Suite *suite_app_dns(void)
+{
+    Suite *s = suite_create("app_dns");
+    TCase *tc = tcase_create("app_dns");
+
+    tcase_add_test(tc, parser_is_registered);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,20 @@
+/* check_app_http.c: unit tests of engine/app_http.c (placeholder until the parser lands). */
+#include "suites.h"
+
+#include "applayer.h"
+
+START_TEST(parser_is_registered)
+{
+    ck_assert_ptr_nonnull(kn_app_parser(KN_APP_HTTP));
+}
+END_TEST
+
+Suite *suite_app_http(void)
+{
+    Suite *s = suite_create("app_http");
+    TCase *tc = tcase_create("app_http");
+
+    tcase_add_test(tc, parser_is_registered);
+    suite_add_tcase(s, tc);
+    return s;
+}
