@@ -56,6 +56,15 @@ static const kn_setting_t settings[] = {
     {"stream.reassembly.memcap", T_SIZE, E(stream_memcap), 1 << 16, UINT64_MAX},
     {"stream.reassembly.inspect-overlap", T_SIZE32, E(stream_overlap), 0, 1 << 20},
     {"detect.flow-state-memcap", T_SIZE, E(detect_state_memcap), 1 << 16, UINT64_MAX},
+    {"app-layer.enabled", T_U8BOOL, E(app_enabled), 0, 1},
+    {"app-layer.state-cap", T_SIZE32, E(app_state_cap), 4096, UINT32_MAX},
+    {"app-layer.memcap", T_SIZE, E(app_memcap), 1 << 20, UINT64_MAX},
+    {"app-layer.protocols.http.libhtp.default-config.request-body-limit", T_SIZE32,
+     E(http_body_limit[0]), 0, UINT32_MAX},
+    {"app-layer.protocols.http.libhtp.default-config.response-body-limit", T_SIZE32,
+     E(http_body_limit[1]), 0, UINT32_MAX},
+    {"app-layer.protocols.http.libhtp.default-config.decompression-limit", T_SIZE32,
+     E(http_decompress_limit), 4096, UINT32_MAX},
     {"vlan.use-for-tracking", T_U8BOOL, E(vlan_tracking), 0, 1},
     {"stats.enabled", T_BOOL, C(stats_enabled), 0, 1},
     {"stats.interval", T_U32, C(stats_interval), 1, 86400},
@@ -406,6 +415,22 @@ static int type_flag(kn_cfgctx_t *cx, kn_ynode_t *opts, const char *key, int *ou
     return 0;
 }
 
+/* http: {dump-all-headers: none|request|response|both} (bit 0 request, bit 1 response). */
+static void read_dump_headers(kn_cfgctx_t *cx, kn_ynode_t *opts, const char *const *dump)
+{
+    kn_ynode_t *n = kn_ynode_path(opts, "dump-all-headers");
+    int i;
+
+    if (!n || !scalar(cx, n, "dump-all-headers"))
+        return;
+    for (i = 0; dump[i]; i++)
+        if (strcmp(n->value, dump[i]) == 0) {
+            cx->cfg->engine.http_dump_all_headers = (uint8_t)i;
+            return;
+        }
+    cfg_error(cx, n, "dump-all-headers", "expected none, request, response or both");
+}
+
 /* anomaly: {types: {decode, stream, applayer}}; alert: {packet, payload, payload-printable};
  * stats: {totals}. The other options are Suricata's and are accepted without effect. */
 static void read_type_options(kn_cfgctx_t *cx, const char *name, kn_ynode_t *opts)
@@ -419,6 +444,7 @@ static void read_type_options(kn_cfgctx_t *cx, const char *name, kn_ynode_t *opt
         {"alert", "payload-printable", 0, C(alert_payload_printable)},
         {"alert", "metadata", 0, C(alert_metadata)},
         {"stats", "totals", 0, C(stats_totals)}};
+    static const char *const dump[] = {"none", "request", "response", "both", NULL};
     kn_config_t *cfg = cx->cfg;
     size_t i;
     int b;
@@ -433,6 +459,8 @@ static void read_type_options(kn_cfgctx_t *cx, const char *name, kn_ynode_t *opt
         else
             cfg->anomaly_types &= ~opt[i].bit;
     }
+    if (strcmp(name, "http") == 0)
+        read_dump_headers(cx, opts, dump);
     mark_all(opts->child);
 }
 
