@@ -82,7 +82,6 @@ void kn_engine_config_defaults(kn_engine_config_t *cfg)
     cfg->detect_state_memcap = 32ULL << 20;
     cfg->app_enabled = 1;
     cfg->app_state_cap = 1u << 20;
-    cfg->app_memcap = 256ULL << 20;
     cfg->http_body_limit[0] = 100u << 10; /* Suricata's request/response-body-limit */
     cfg->http_body_limit[1] = 100u << 10;
     cfg->http_decompress_limit = 1u << 20;
