@@ -139,9 +139,9 @@ END_TEST
 
 START_TEST(unknown_keys_are_warnings)
 {
-    ck_assert_int_eq(load("flow:\n  memcapp: 1mb\napp-layer:\n  protocols: {}\nhost-mode: auto\n"), 0);
+    ck_assert_int_eq(load("flow:\n  memcapp: 1mb\nhost-mode: auto\nnfq:\n  mode: accept\n"), 0);
     ck_assert_ptr_nonnull(strstr(messages(), "kanshi.yaml:2: 'flow.memcapp' is not a kanshi setting"));
-    ck_assert_ptr_nonnull(strstr(messages(), "2 sections not used by kanshi: app-layer, host-mode"));
+    ck_assert_ptr_nonnull(strstr(messages(), "2 sections not used by kanshi: host-mode, nfq"));
 }
 END_TEST
 
