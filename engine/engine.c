@@ -110,18 +110,14 @@ static void emit(kn_engine_t *e, kn_event_t *ev)
     e->cb(ev, e->user);
 }
 
-static void on_alert(void *user, kn_event_t *ev)
+/* Alerts and app-layer events: the flow gets its community_id before the sensor sees it. */
+static void on_flow_event(void *user, kn_event_t *ev)
 {
     kn_engine_t *e = user;
 
     if (ev->flow)
         ensure_community_id(e, (kn_flow_info_t *)ev->flow);
     emit(e, ev);
-}
-
-static void on_app_event(void *user, kn_event_t *ev)
-{
-    on_alert(user, ev);
 }
 
 static void on_app_detect(void *user, const kn_packet_t *p, void *flow, int dir,
@@ -242,7 +238,7 @@ kn_engine_t *kn_engine_new(const kn_engine_config_t *cfg, kn_event_cb cb, void *
     e->pool.ctr = &e->ctr;
     e->app.cfg = &e->cfg;
     e->app.ctr = &e->ctr;
-    e->app.emit = on_app_event;
+    e->app.emit = on_flow_event;
     e->app.detect = on_app_detect;
     e->app.user = e;
     e->defrag = kn_defrag_new(&e->cfg, &e->ctr);
@@ -482,7 +478,7 @@ int kn_engine_set_ruleset(kn_engine_t *e, const kn_ruleset_t *rs)
     e->det = NULL;
     if (!rs)
         return KN_OK;
-    e->det = kn_detect_ctx_new(rs, &e->ctr, on_alert, e, ++e->rules_gen, &e->state_memuse);
+    e->det = kn_detect_ctx_new(rs, &e->ctr, on_flow_event, e, ++e->rules_gen, &e->state_memuse);
     if (!e->det)
         return KN_ERR;
     e->det->state_memcap = e->cfg.detect_state_memcap;
