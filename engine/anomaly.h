@@ -203,6 +203,8 @@
     X(APP_DNS_NAME_TOO_LONG, "dns.name_too_long", 1, APPLAYER)                                     \
     X(APP_DNS_INFINITE_LOOP, "dns.infinite_loop", 1, APPLAYER)                                     \
     X(APP_DNS_TOO_MANY_LABELS, "dns.too_many_labels", 1, APPLAYER)                                 \
+    X(APP_DNS_INVALID_ADDITIONALS, "dns.invalid_additionals", 1, APPLAYER)                         \
+    X(APP_DNS_INVALID_AUTHORITIES, "dns.invalid_authorities", 1, APPLAYER)                         \
     X(APP_TLS_INVALID_SSLV2_HEADER, "tls.invalid_sslv2_header", 1, APPLAYER)                       \
     X(APP_TLS_INVALID_TLS_HEADER, "tls.invalid_tls_header", 1, APPLAYER)                           \
     X(APP_TLS_INVALID_RECORD_VERSION, "tls.invalid_record_version", 1, APPLAYER)                   \
@@ -227,7 +229,7 @@
     X(APP_TLS_INVALID_SSL_RECORD, "tls.invalid_ssl_record", 1, APPLAYER)                           \
     X(APP_SSH_INVALID_BANNER, "ssh.invalid_banner", 1, APPLAYER)                                   \
     X(APP_SSH_LONG_BANNER, "ssh.long_banner", 1, APPLAYER)                                         \
-    X(APP_SSH_INVALID_RECORD_LENGTH, "ssh.invalid_record_length", 1, APPLAYER)                     \
+    X(APP_SSH_INVALID_RECORD_LENGTH, "ssh.invalid_record", 1, APPLAYER)                            \
     X(APP_SSH_LONG_KEX_RECORD, "ssh.long_kex_record", 1, APPLAYER)                                 \
     X(APP_PROTO_MISMATCH, "applayer_mismatch_protocol_both_directions", 1, APPLAYER)               \
     X(APP_PROTO_ONE_DIRECTION, "applayer_detect_protocol_only_one_direction", 1, APPLAYER)         \

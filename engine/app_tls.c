@@ -1,55 +1,1177 @@
-/* app_tls.c: TLS handshake (RFC 8446, RFC 5246) (placeholder until the parser lands: claims nothing). */
+/* app_tls.c: the TLS handshake (RFC 8446, RFC 5246) of one connection as one transaction.
+ *
+ * Three resumable layers, one per direction: the record layer (RFC 5246 6.2.1: 5-byte header,
+ * then a body of up to 2^14 + 2048 bytes) cut anywhere by TCP; the handshake layer (RFC 8446
+ * 4: 4-byte header, then a body that may span records) whose ClientHello, ServerHello and
+ * Certificate bodies are kept whole, within the flow's app-state cap, and decoded once
+ * complete; and the connection, reported as a single transaction: KN_TXP_REQUEST once the
+ * ClientHello is known, KN_TXP_RESPONSE|KN_TXP_DONE once the server's clear-text part is
+ * (ServerHelloDone up to TLS 1.2; the ServerHello for TLS 1.3 since the rest is encrypted;
+ * or the server's ChangeCipherSpec or first application data on a resumed session).
+ *
+ * After a direction's ChangeCipherSpec (or a TLS 1.3 ServerHello) its records are ciphertext:
+ * only the 5-byte record headers are still read, so application data costs one header per
+ * record and heartbeats stay visible. What the transaction reports follows Suricata 7: the
+ * version strings, the JA3/JA3S text, certificate fields, session resumption. JA4 follows the
+ * FoxIO specification (technical_details/JA4.md). */
 #include "applayer.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app_tls_private.h"
+#include "cursor.h"
+#include "sig.h"
+
+#define REC_HDR 5u
+#define HS_HDR 4u
+#define REC_MAX (16384u + 2048u) /* RFC 5246 6.2.3: TLSCiphertext.length */
+#define MAX_ALPN 16              /* protocols kept per side */
+#define MAX_CERTS 16             /* chain entries kept (the rest are counted) */
+#define MAX_IDS 512              /* cipher suites / extensions / groups used for JA3, JA4 */
+#define TOO_MANY_RECORDS 256     /* Suricata's per-packet limit for tls.too_many_records */
+
+enum { REC_CCS = 20, REC_ALERT = 21, REC_HANDSHAKE = 22, REC_APPDATA = 23, REC_HEARTBEAT = 24 };
+
+/* Handshake types (RFC 8446 4, RFC 5246 7.4, RFC 6066 8). */
+enum {
+    HS_HELLO_REQUEST = 0, HS_CLIENT_HELLO = 1, HS_SERVER_HELLO = 2, HS_NEW_SESSION_TICKET = 4,
+    HS_END_OF_EARLY_DATA = 5, HS_ENCRYPTED_EXTENSIONS = 8, HS_CERTIFICATE = 11,
+    HS_SERVER_KEY_EXCHANGE = 12, HS_CERTIFICATE_REQUEST = 13, HS_SERVER_HELLO_DONE = 14,
+    HS_CERTIFICATE_VERIFY = 15, HS_CLIENT_KEY_EXCHANGE = 16, HS_FINISHED = 20,
+    HS_CERTIFICATE_URL = 21, HS_CERTIFICATE_STATUS = 22, HS_SUPPLEMENTAL_DATA = 23,
+    HS_KEY_UPDATE = 24, HS_COMPRESSED_CERTIFICATE = 25, HS_MESSAGE_HASH = 254,
+};
+
+/* Extensions (RFC 6066, RFC 7301, RFC 8446 4.2, RFC 8422). */
+enum {
+    EXT_SERVER_NAME = 0, EXT_SUPPORTED_GROUPS = 10, EXT_EC_POINT_FORMATS = 11,
+    EXT_SIGNATURE_ALGORITHMS = 13, EXT_ALPN = 16, EXT_SESSION_TICKET = 35,
+    EXT_SUPPORTED_VERSIONS = 43,
+};
+
+/* ssl_state keyword bits (Suricata's names). */
+enum { ST_CLIENT_HELLO = 1, ST_SERVER_HELLO = 2, ST_CLIENT_KEYX = 4, ST_SERVER_KEYX = 8,
+       ST_UNKNOWN = 16 };
+
+/* Versions as eve names them; drafts 1..15 share one name (Suricata: "draft-<16"). */
+#define V_SSL2 0x0002
+#define V_TLS12 0x0303
+#define V_TLS13 0x0304
+#define V_TLS13_PRE16 0x7f00
+
+/* RFC 8446 4.1.3: a ServerHello with this random is a HelloRetryRequest. */
+static const uint8_t hrr_random[32] = {
+    0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
+    0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
+};
+
+typedef struct tls_dir {
+    uint8_t hdr[REC_HDR], hdr_have; /* record header being read */
+    uint8_t rec_type;
+    uint32_t rec_len, rec_left;
+    uint8_t hb[3], hb_have;         /* heartbeat type and payload_length */
+    uint8_t hs[HS_HDR], hs_have;    /* handshake header being read */
+    uint8_t msg_keep;               /* the body is collected in msg */
+    uint32_t msg_len, msg_have;
+    uint8_t *msg;                   /* reassembly of one handshake message */
+    uint32_t msg_cap;
+    uint8_t encrypted;              /* CCS (or TLS 1.3 ServerHello) seen: ciphertext follows */
+    uint8_t dead;                   /* not TLS any more, or bytes lost: ignore the direction */
+} tls_dir_t;
+
+typedef struct tls_state {
+    kn_app_tx_t tx; /* the connection's one transaction; first, so a tx pointer is the state */
+    kn_tls_info_t info;
+    tls_dir_t d[2];
+    kn_tls_cert_t cert;         /* the server's leaf certificate */
+    uint8_t *cert_msg;          /* the server's Certificate message; certs point into it */
+    kn_str_t certs[MAX_CERTS];
+    uint16_t n_certs;           /* kept (eve, tls.certs) */
+    uint32_t chain_len;         /* all of them (tls.cert_chain_len) */
+    uint8_t *alpn_buf[2];       /* ALPN extension bodies; alpns point into them */
+    kn_str_t alpns[2][MAX_ALPN];
+    uint16_t n_alpns[2];
+    uint8_t *sni;
+    char *ja3, *ja3s;
+    char ja3_hash[33], ja3s_hash[33], ja4[40];
+    uint8_t random[2][32];
+    uint8_t have_random[2];
+    uint8_t csid[32], csid_len; /* the client's session id, to recognise resumption */
+    uint16_t client_version;    /* hello version, or the first supported_versions entry */
+    uint16_t server_version;    /* normalized as eve names it */
+    uint8_t started, done, ch_seen, sh_seen, cert_seen, ch_sv, resumed, log_wo_cert, capped;
+    uint8_t cur;       /* ssl_state bits of the messages of the last parse call */
+    uint8_t pend;      /* KN_TXP_* to report at the end of this parse call */
+    uint8_t touched;   /* a handshake message was parsed in this call */
+    int64_t now;       /* time the certificate validity keywords compare with */
+    size_t mem;        /* bytes allocated for this flow */
+} tls_state_t;
+
+static int is_grease(uint16_t v)
+{
+    /* RFC 8701 2: 0x0A0A, 0x1A1A ... 0xFAFA */
+    return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff);
+}
+
+/* Seconds of packet time: certificate validity is judged when the capture saw it. */
+static int64_t io_now(const kn_app_io_t *io)
+{
+    return kn_app_time(io) / 1000000;
+}
+
+/* ---- memory within the flow's cap ---------------------------------------------------------- */
+
+static void *st_alloc(kn_app_io_t *io, tls_state_t *st, size_t n)
+{
+    void *p;
+
+    if (st->mem + n > kn_app_state_cap(io)) {
+        if (!st->capped)
+            kn_app_anomaly(io, KN_ANOM_APP_STATE_CAP);
+        st->capped = 1;
+        return NULL;
+    }
+    if (!(p = malloc(n ? n : 1)))
+        return NULL;
+    st->mem += n;
+    return p;
+}
+
+static uint8_t *st_dup(kn_app_io_t *io, tls_state_t *st, const uint8_t *d, size_t n)
+{
+    uint8_t *p = st_alloc(io, st, n);
+
+    if (p && n)
+        memcpy(p, d, n);
+    return p;
+}
+
+/* ---- probe ---------------------------------------------------------------------------------- */
+
+/* A handshake record (RFC 5246 6.2.1) whose first message is the hello of that side. */
 static int probe(const uint8_t *d, uint32_t len, int dir)
 {
-    (void)d;
-    (void)len;
-    (void)dir;
-    return KN_DECLINED;
+    uint16_t rlen;
+
+    if (len < 1 || d[0] != REC_HANDSHAKE)
+        return len < 1 ? KN_AGAIN : KN_DECLINED;
+    if (len >= 2 && d[1] != 3)
+        return KN_DECLINED;
+    if (len >= 3 && d[2] > 4)
+        return KN_DECLINED;
+    if (len < 6)
+        return KN_AGAIN;
+    rlen = (uint16_t)(d[3] << 8 | d[4]);
+    if (!rlen || rlen > REC_MAX) /* a hello may be spread over tiny records */
+        return KN_DECLINED;
+    return d[5] == (dir == KN_TOSERVER ? HS_CLIENT_HELLO : HS_SERVER_HELLO) ? KN_OK : KN_DECLINED;
 }
+
+/* ---- state ----------------------------------------------------------------------------------- */
 
 static void *state_new(void)
 {
+    return calloc(1, sizeof(tls_state_t));
+}
+
+static void state_free(void *vst)
+{
+    tls_state_t *st = vst;
+
+    if (!st)
+        return;
+    kn_app_tx_clear(&st->tx);
+    kn_tls_cert_clear(&st->cert);
+    free(st->d[0].msg);
+    free(st->d[1].msg);
+    free(st->cert_msg);
+    free(st->alpn_buf[0]);
+    free(st->alpn_buf[1]);
+    free(st->sni);
+    free(st->ja3);
+    free(st->ja3s);
+    free(st);
+}
+
+static size_t memuse(const void *vst)
+{
+    const tls_state_t *st = vst;
+
+    return sizeof(*st) + st->mem;
+}
+
+static kn_str_t str_of(const void *p, size_t n)
+{
+    kn_str_t s = {p, (uint32_t)n};
+
+    return s;
+}
+
+/* A NUL-terminated string as a byte range; absent (p NULL) for NULL or "". */
+static kn_str_t zstr(const char *z)
+{
+    return z && z[0] ? str_of(z, strlen(z)) : str_of(NULL, 0);
+}
+
+/* What eve and rules read, refreshed before every report. */
+static void fill_info(tls_state_t *st)
+{
+    kn_tls_info_t *in = &st->info;
+    int have_cert = st->cert.subject && st->cert.issuer;
+
+    in->version = st->server_version;
+    in->subject = st->cert.subject ? str_of(st->cert.subject, strlen(st->cert.subject))
+                                   : str_of(NULL, 0);
+    in->issuerdn = st->cert.issuer ? str_of(st->cert.issuer, strlen(st->cert.issuer))
+                                   : str_of(NULL, 0);
+    in->serial = zstr(st->cert.serial);
+    in->fingerprint = zstr(st->cert.fingerprint);
+    in->notbefore = st->cert.notbefore;
+    in->notafter = st->cert.notafter;
+    in->ja3 = zstr(st->ja3);
+    in->ja3_hash = st->ja3 ? zstr(st->ja3_hash) : str_of(NULL, 0);
+    in->ja3s = zstr(st->ja3s);
+    in->ja3s_hash = st->ja3s ? zstr(st->ja3s_hash) : str_of(NULL, 0);
+    in->ja4 = zstr(st->ja4);
+    in->client_alpns = st->alpns[KN_TOSERVER];
+    in->n_client_alpns = st->n_alpns[KN_TOSERVER];
+    in->server_alpns = st->alpns[KN_TOCLIENT];
+    in->n_server_alpns = st->n_alpns[KN_TOCLIENT];
+    in->certs = st->certs;
+    in->n_certs = st->n_certs;
+    /* Suricata 7 output-json-tls.c: "session_resumed" only without a certificate, after a
+     * ServerHello, below TLS 1.3; the event itself needs a certificate, a resumption or 1.3 */
+    in->session_resumed = st->resumed && !have_cert && st->sh_seen && !st->log_wo_cert;
+    in->loggable = have_cert || st->resumed || st->log_wo_cert;
+}
+
+static void start_tx(kn_app_io_t *io, tls_state_t *st)
+{
+    if (st->started)
+        return;
+    st->started = 1;
+    kn_app_tx_new(io, &st->tx);
+}
+
+/* The server's clear-text part is over. */
+static void complete(tls_state_t *st)
+{
+    if (st->started && !st->done)
+        st->pend |= KN_TXP_RESPONSE | KN_TXP_DONE;
+}
+
+/* Runs the rules on what this call added and logs the transaction once it is done. */
+static void report(kn_app_io_t *io, tls_state_t *st)
+{
+    uint8_t pend = st->pend;
+
+    if (!st->started || (!st->touched && !pend))
+        return;
+    st->pend = 0;
+    st->touched = 0;
+    if (st->done)
+        pend &= (uint8_t)~KN_TXP_DONE;
+    if (pend & KN_TXP_DONE)
+        st->done = 1;
+    fill_info(st);
+    kn_app_tx_update(io, &st->tx, pend);
+}
+
+/* ---- hello messages -------------------------------------------------------------------------- */
+
+typedef struct hello {
+    uint16_t version, cipher;
+    const uint8_t *random, *sid, *ciphers, *exts;
+    uint8_t sid_len;
+    uint16_t ciphers_len, exts_len;
+} hello_t;
+
+/* RFC 8446 4.1.2 / 4.1.3 (RFC 5246 7.4.1.2 / 7.4.1.3): the fixed part, extensions optional. */
+static int hello_parse(const uint8_t *b, uint32_t n, int client, hello_t *h)
+{
+    kn_cursor_t c;
+
+    memset(h, 0, sizeof(*h));
+    kn_cur_init(&c, b, n);
+    h->version = kn_cur_be16(&c);
+    h->random = kn_cur_take(&c, 32);
+    h->sid_len = kn_cur_u8(&c);
+    h->sid = kn_cur_take(&c, h->sid_len);
+    if (client) {
+        h->ciphers_len = kn_cur_be16(&c);
+        h->ciphers = kn_cur_take(&c, h->ciphers_len);
+        kn_cur_skip(&c, kn_cur_u8(&c)); /* compression methods */
+    } else {
+        h->cipher = kn_cur_be16(&c);
+        kn_cur_skip(&c, 1);
+    }
+    if (!c.err && kn_cur_left(&c) >= 2) {
+        h->exts_len = kn_cur_be16(&c);
+        h->exts = kn_cur_take(&c, h->exts_len);
+    }
+    if (c.err || h->sid_len > 32 || (h->ciphers_len & 1))
+        return -1;
+    return 0;
+}
+
+/* Next extension of a list (RFC 8446 4.2); 0 at the end, -1 when malformed. */
+static int ext_next(kn_cursor_t *c, uint16_t *type, kn_cursor_t *body)
+{
+    uint16_t len;
+    const uint8_t *p;
+
+    if (!kn_cur_left(c))
+        return 0;
+    *type = kn_cur_be16(c);
+    len = kn_cur_be16(c);
+    p = kn_cur_take(c, len);
+    if (c->err)
+        return -1;
+    kn_cur_init(body, p, len);
+    return 1;
+}
+
+/* What the ClientHello contributes to JA3 (salesforce/ja3) and JA4: GREASE left out. */
+typedef struct chfp {
+    uint16_t ciphers[MAX_IDS], exts[MAX_IDS], groups[MAX_IDS], sigalgs[MAX_IDS];
+    unsigned nciphers, nexts, ngroups, nsigalgs, npf, sni, max_version;
+    uint8_t pf[256];
+    const uint8_t *alpn1; /* the first ALPN protocol */
+    uint8_t alpn1_len;
+} chfp_t;
+
+static void add_id(uint16_t *v, unsigned *n, uint16_t id)
+{
+    if (!is_grease(id) && *n < MAX_IDS)
+        v[(*n)++] = id;
+}
+
+static void u16_list(kn_cursor_t *c, size_t lenbytes, uint16_t *v, unsigned *n)
+{
+    size_t len = lenbytes == 1 ? kn_cur_u8(c) : kn_cur_be16(c), i;
+
+    for (i = 0; i + 1 < len && !c->err; i += 2)
+        add_id(v, n, kn_cur_be16(c));
+}
+
+/* RFC 6066 3: server_name_list, one host_name of 1..255 bytes (Suricata's limits). */
+static void ext_sni(kn_app_io_t *io, tls_state_t *st, kn_cursor_t *c)
+{
+    uint16_t len;
+    const uint8_t *name;
+
+    if (!kn_cur_left(c))
+        return;
+    if (st->sni) {
+        kn_app_anomaly(io, KN_ANOM_APP_TLS_MULTIPLE_SNI_EXTENSIONS);
+        return;
+    }
+    kn_cur_skip(c, 2);
+    if (kn_cur_u8(c) != 0 || c->err) {
+        kn_app_anomaly(io, c->err ? KN_ANOM_APP_TLS_HANDSHAKE_INVALID_LENGTH
+                                  : KN_ANOM_APP_TLS_INVALID_SNI_TYPE);
+        return;
+    }
+    len = kn_cur_be16(c);
+    name = kn_cur_take(c, len);
+    if (c->err || !len || len > 255) {
+        kn_app_anomaly(io, KN_ANOM_APP_TLS_INVALID_SNI_LENGTH);
+        return;
+    }
+    if ((st->sni = st_dup(io, st, name, len)))
+        st->info.sni = str_of(st->sni, len);
+}
+
+/* RFC 7301 3.1: ProtocolNameList, kept for eve and the JA4 ALPN characters. */
+static void ext_alpn(kn_app_io_t *io, tls_state_t *st, int dir, kn_cursor_t *c, chfp_t *fp)
+{
+    uint16_t len = kn_cur_be16(c);
+    const uint8_t *list = kn_cur_take(c, len);
+    uint8_t *copy;
+    kn_cursor_t l;
+
+    if (c->err || st->alpn_buf[dir] || !(copy = st_dup(io, st, list, len)))
+        return;
+    st->alpn_buf[dir] = copy;
+    kn_cur_init(&l, copy, len);
+    while (kn_cur_left(&l) && st->n_alpns[dir] < MAX_ALPN) {
+        uint8_t n = kn_cur_u8(&l);
+        const uint8_t *p = kn_cur_take(&l, n);
+        if (l.err)
+            break;
+        if (fp && !st->n_alpns[dir])
+            fp->alpn1 = p, fp->alpn1_len = n;
+        st->alpns[dir][st->n_alpns[dir]++] = str_of(p, n);
+    }
+}
+
+static void client_ext(kn_app_io_t *io, tls_state_t *st, uint16_t type, kn_cursor_t *c,
+                       chfp_t *fp)
+{
+    switch (type) {
+    case EXT_SERVER_NAME:
+        fp->sni = 1;
+        ext_sni(io, st, c);
+        break;
+    case EXT_SUPPORTED_GROUPS:
+        u16_list(c, 2, fp->groups, &fp->ngroups);
+        break;
+    case EXT_EC_POINT_FORMATS: {
+        uint8_t n = kn_cur_u8(c), i;
+        for (i = 0; i < n && !c->err && fp->npf < sizeof(fp->pf); i++)
+            fp->pf[fp->npf++] = kn_cur_u8(c);
+        break;
+    }
+    case EXT_SIGNATURE_ALGORITHMS:
+        u16_list(c, 2, fp->sigalgs, &fp->nsigalgs);
+        break;
+    case EXT_ALPN:
+        ext_alpn(io, st, KN_TOSERVER, c, fp);
+        break;
+    case EXT_SESSION_TICKET:
+        st->resumed = 1; /* as Suricata: a ticket offer counts as a resumption attempt */
+        break;
+    case EXT_SUPPORTED_VERSIONS: {
+        uint8_t n = kn_cur_u8(c), i;
+        st->ch_sv = 1;
+        for (i = 0; i + 1 < n && !c->err; i += 2) {
+            uint16_t v = kn_cur_be16(c);
+            if (!i)
+                st->client_version = v; /* Suricata takes the first (preferred) entry */
+            if (!is_grease(v) && v > fp->max_version)
+                fp->max_version = v;
+        }
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+static void sb_ids(kn_tls_sb_t *s, const uint16_t *v, unsigned n, const char *fmt_sep)
+{
+    char num[8];
+    unsigned i;
+
+    for (i = 0; i < n; i++) {
+        snprintf(num, sizeof(num), "%s%u", i ? fmt_sep : "", v[i]);
+        kn_tls_sb_str(s, num);
+    }
+}
+
+/* JA3: SSLVersion,Ciphers,Extensions,EllipticCurves,EllipticCurvePointFormats (decimal). */
+static void make_ja3(kn_app_io_t *io, tls_state_t *st, uint16_t version, const chfp_t *fp)
+{
+    kn_tls_sb_t s = {0};
+    char num[8];
+    unsigned i;
+
+    snprintf(num, sizeof(num), "%u,", version);
+    kn_tls_sb_str(&s, num);
+    sb_ids(&s, fp->ciphers, fp->nciphers, "-");
+    kn_tls_sb_str(&s, ",");
+    sb_ids(&s, fp->exts, fp->nexts, "-");
+    kn_tls_sb_str(&s, ",");
+    sb_ids(&s, fp->groups, fp->ngroups, "-");
+    kn_tls_sb_str(&s, ",");
+    for (i = 0; i < fp->npf; i++) {
+        snprintf(num, sizeof(num), "%s%u", i ? "-" : "", fp->pf[i]);
+        kn_tls_sb_str(&s, num);
+    }
+    if (s.oom || kn_tls_md5_hex(s.p, s.len, st->ja3_hash) ||
+        !(st->ja3 = (char *)st_dup(io, st, (const uint8_t *)s.p, s.len + 1)))
+        st->ja3_hash[0] = '\0';
+    free(s.p);
+}
+
+static int cmp_u16(const void *a, const void *b)
+{
+    return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
+}
+
+static int is_alnum(uint8_t c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+/* JA4 section a's last two characters (JA4.md "ALPN Extension Value"). */
+static void ja4_alpn(const chfp_t *fp, char out[2])
+{
+    static const char hx[] = "0123456789abcdef";
+    const uint8_t *a = fp->alpn1;
+    uint8_t n = fp->alpn1_len;
+
+    if (!a || !n) {
+        out[0] = out[1] = '0';
+    } else if (is_alnum(a[0]) && is_alnum(a[n - 1])) {
+        out[0] = (char)a[0];
+        out[1] = (char)a[n - 1];
+    } else { /* first and last character of the value's hex form */
+        out[0] = hx[a[0] >> 4];
+        out[1] = hx[a[n - 1] & 15];
+    }
+}
+
+static const char *ja4_version(unsigned v)
+{
+    switch (v) {
+    case 0x0304: return "13";
+    case 0x0303: return "12";
+    case 0x0302: return "11";
+    case 0x0301: return "10";
+    case 0x0300: return "s3";
+    case 0x0002: return "s2";
+    case 0xfeff: return "d1";
+    case 0xfefd: return "d2";
+    case 0xfefc: return "d3";
+    default: return "00";
+    }
+}
+
+/* sha256 of the comma-separated 4-digit hex list (and "_" + the second list if any). */
+static void ja4_hash(const uint16_t *a, unsigned na, const uint16_t *b, unsigned nb, char *out)
+{
+    kn_tls_sb_t s = {0};
+    char h[8];
+    unsigned i;
+
+    memcpy(out, "000000000000", 13); /* JA4.md: an empty list is shown as zeros */
+    if (!na)
+        return;
+    for (i = 0; i < na; i++) {
+        snprintf(h, sizeof(h), "%s%04x", i ? "," : "", a[i]);
+        kn_tls_sb_str(&s, h);
+    }
+    for (i = 0; i < nb; i++) {
+        snprintf(h, sizeof(h), "%s%04x", i ? "," : "_", b[i]);
+        kn_tls_sb_str(&s, h);
+    }
+    if (s.oom || kn_tls_sha256_12(s.p, s.len, out))
+        memcpy(out, "000000000000", 13);
+    free(s.p);
+}
+
+static void make_ja4(tls_state_t *st, uint16_t legacy, const chfp_t *fp)
+{
+    uint16_t c[MAX_IDS], e[MAX_IDS];
+    unsigned nc = fp->nciphers, ne = 0, i;
+    char alpn[2], hb[13], hc[13];
+
+    memcpy(c, fp->ciphers, nc * sizeof(c[0]));
+    qsort(c, nc, sizeof(c[0]), cmp_u16);
+    for (i = 0; i < fp->nexts; i++) /* SNI and ALPN are in section a already */
+        if (fp->exts[i] != EXT_SERVER_NAME && fp->exts[i] != EXT_ALPN)
+            e[ne++] = fp->exts[i];
+    qsort(e, ne, sizeof(e[0]), cmp_u16);
+    ja4_alpn(fp, alpn);
+    ja4_hash(c, nc, NULL, 0, hb);
+    ja4_hash(e, ne, fp->sigalgs, fp->nsigalgs, hc);
+    snprintf(st->ja4, sizeof(st->ja4), "t%s%c%02u%02u%c%c_%s_%s",
+             ja4_version(fp->max_version ? fp->max_version : legacy), fp->sni ? 'd' : 'i',
+             nc > 99 ? 99 : nc, fp->nexts > 99 ? 99 : fp->nexts, alpn[0], alpn[1], hb, hc);
+}
+
+static void client_hello(kn_app_io_t *io, tls_state_t *st, const uint8_t *b, uint32_t n)
+{
+    hello_t h;
+    chfp_t *fp;
+    kn_cursor_t c, body;
+    uint16_t type, i;
+    int rc;
+
+    if (st->ch_seen) /* a second hello (after a HelloRetryRequest) changes nothing we report */
+        return;
+    st->ch_seen = 1;
+    if (hello_parse(b, n, 1, &h)) {
+        kn_app_anomaly(io, KN_ANOM_APP_TLS_HANDSHAKE_INVALID_LENGTH);
+        return;
+    }
+    if (!(fp = calloc(1, sizeof(*fp))))
+        return;
+    st->client_version = h.version;
+    memcpy(st->random[KN_TOSERVER], h.random, 32);
+    st->have_random[KN_TOSERVER] = 1;
+    memcpy(st->csid, h.sid, h.sid_len);
+    st->csid_len = h.sid_len;
+    for (i = 0; i + 1 < h.ciphers_len; i += 2)
+        add_id(fp->ciphers, &fp->nciphers, (uint16_t)(h.ciphers[i] << 8 | h.ciphers[i + 1]));
+    kn_cur_init(&c, h.exts, h.exts_len);
+    while ((rc = ext_next(&c, &type, &body)) == 1) {
+        add_id(fp->exts, &fp->nexts, type);
+        client_ext(io, st, type, &body, fp);
+    }
+    if (rc < 0)
+        kn_app_anomaly(io, KN_ANOM_APP_TLS_HANDSHAKE_INVALID_LENGTH);
+    make_ja3(io, st, h.version, fp);
+    make_ja4(st, h.version, fp);
+    free(fp);
+    st->pend |= KN_TXP_REQUEST;
+}
+
+/* RFC 8446 4.1.3 / draft-ietf-tls-tls13 (0x7fNN): the version eve names. */
+static void server_version(tls_state_t *st, uint16_t v)
+{
+    if (v == V_TLS13 || (v >> 8) == 0x7f)
+        st->log_wo_cert = 1;
+    if ((v >= 0x7f01 && v < 0x7f10) || v == V_TLS13)
+        v = V_TLS13_PRE16; /* drafts 1..15 cannot be told apart */
+    st->server_version = v;
+}
+
+static void server_ext(kn_app_io_t *io, tls_state_t *st, uint16_t type, kn_cursor_t *c)
+{
+    uint16_t v;
+
+    if (type == EXT_SUPPORTED_VERSIONS) {
+        v = kn_cur_be16(c);
+        if (c->err)
+            return;
+        if (st->ch_sv && v > V_TLS12)
+            st->log_wo_cert = 1;
+        st->server_version = v;
+    } else if (type == EXT_ALPN) {
+        ext_alpn(io, st, KN_TOCLIENT, c, NULL);
+    }
+}
+
+/* JA3S: SSLVersion,Cipher,Extensions. */
+static void make_ja3s(kn_app_io_t *io, tls_state_t *st, const hello_t *h, const uint16_t *exts,
+                      unsigned nexts)
+{
+    kn_tls_sb_t s = {0};
+    char num[16];
+
+    snprintf(num, sizeof(num), "%u,%u,", h->version, h->cipher);
+    kn_tls_sb_str(&s, num);
+    sb_ids(&s, exts, nexts, "-");
+    if (s.oom || kn_tls_md5_hex(s.p, s.len, st->ja3s_hash) ||
+        !(st->ja3s = (char *)st_dup(io, st, (const uint8_t *)s.p, s.len + 1)))
+        st->ja3s_hash[0] = '\0';
+    free(s.p);
+}
+
+static void server_hello_fields(kn_app_io_t *io, tls_state_t *st, const hello_t *h)
+{
+    uint16_t exts[MAX_IDS], type;
+    unsigned nexts = 0;
+    kn_cursor_t c, body;
+    int rc;
+
+    memcpy(st->random[KN_TOCLIENT], h->random, 32);
+    st->have_random[KN_TOCLIENT] = 1;
+    server_version(st, h->version);
+    if (h->sid_len && h->sid_len == st->csid_len && !memcmp(h->sid, st->csid, h->sid_len))
+        st->resumed = 1; /* RFC 5246 7.4.1.3: the server echoes the id it resumes */
+    kn_cur_init(&c, h->exts, h->exts_len);
+    while ((rc = ext_next(&c, &type, &body)) == 1) {
+        add_id(exts, &nexts, type);
+        server_ext(io, st, type, &body);
+    }
+    if (rc < 0)
+        kn_app_anomaly(io, KN_ANOM_APP_TLS_HANDSHAKE_INVALID_LENGTH);
+    make_ja3s(io, st, h, exts, nexts);
+}
+
+static void server_hello(kn_app_io_t *io, tls_state_t *st, const uint8_t *b, uint32_t n)
+{
+    hello_t h;
+
+    if (hello_parse(b, n, 0, &h)) {
+        kn_app_anomaly(io, KN_ANOM_APP_TLS_HANDSHAKE_INVALID_LENGTH);
+        return;
+    }
+    if (!st->sh_seen) /* a HelloRetryRequest counts: the ServerHello after it adds nothing */
+        server_hello_fields(io, st, &h);
+    st->sh_seen = 1;
+    if (st->log_wo_cert && memcmp(h.random, hrr_random, 32)) {
+        /* TLS 1.3: everything after the ServerHello is encrypted, both ways */
+        st->d[KN_TOCLIENT].encrypted = 1;
+        st->d[KN_TOSERVER].encrypted = 1;
+        complete(st);
+    }
+}
+
+/* RFC 5246 7.4.2: certificate_list<0..2^24-1> of ASN.1Cert<1..2^24-1>; the leaf is decoded. */
+static void certificate(kn_app_io_t *io, tls_state_t *st, uint8_t *b, uint32_t n)
+{
+    kn_cursor_t c;
+    uint32_t total;
+    int rc;
+
+    st->cert_seen = 1;
+    st->cert_msg = b;
+    kn_cur_init(&c, b, n);
+    total = (uint32_t)kn_cur_u8(&c) << 16 | kn_cur_be16(&c);
+    if (c.err || total != kn_cur_left(&c)) {
+        kn_app_anomaly(io, KN_ANOM_APP_TLS_CERTIFICATE_INVALID_LENGTH);
+        return;
+    }
+    while (kn_cur_left(&c)) {
+        uint32_t len = (uint32_t)kn_cur_u8(&c) << 16 | kn_cur_be16(&c);
+        const uint8_t *der = kn_cur_take(&c, len);
+        if (c.err || !len) {
+            kn_app_anomaly(io, KN_ANOM_APP_TLS_CERTIFICATE_INVALID_LENGTH);
+            return;
+        }
+        if (!st->n_certs && (rc = kn_tls_cert_parse(der, len, &st->cert)))
+            kn_app_anomaly(io, (kn_anomaly_t)rc);
+        st->chain_len++;
+        if (st->n_certs < MAX_CERTS)
+            st->certs[st->n_certs++] = str_of(der, len);
+    }
+}
+
+/* ---- handshake layer ------------------------------------------------------------------------- */
+
+static int hs_known(uint8_t t)
+{
+    switch (t) {
+    case HS_HELLO_REQUEST: case HS_CLIENT_HELLO: case HS_SERVER_HELLO: case 3:
+    case HS_NEW_SESSION_TICKET: case HS_END_OF_EARLY_DATA: case 6: case HS_ENCRYPTED_EXTENSIONS:
+    case HS_CERTIFICATE: case HS_SERVER_KEY_EXCHANGE: case HS_CERTIFICATE_REQUEST:
+    case HS_SERVER_HELLO_DONE: case HS_CERTIFICATE_VERIFY: case HS_CLIENT_KEY_EXCHANGE:
+    case HS_FINISHED: case HS_CERTIFICATE_URL: case HS_CERTIFICATE_STATUS:
+    case HS_SUPPLEMENTAL_DATA: case HS_KEY_UPDATE: case HS_COMPRESSED_CERTIFICATE:
+    case HS_MESSAGE_HASH:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Bodies we decode: the hellos of their side and the server's (clear-text) Certificate. */
+static int hs_wanted(const tls_state_t *st, uint8_t type, int dir)
+{
+    if (dir == KN_TOSERVER)
+        return type == HS_CLIENT_HELLO && !st->ch_seen;
+    return type == HS_SERVER_HELLO || (type == HS_CERTIFICATE && !st->cert_seen);
+}
+
+/* A whole message: b is NULL when its body was not kept. May take ownership of b (owned). */
+static void hs_message(kn_app_io_t *io, tls_state_t *st, int dir, uint8_t type, uint8_t *b,
+                       uint32_t n, int owned)
+{
+    start_tx(io, st);
+    st->touched = 1;
+    switch (type) {
+    case HS_CLIENT_HELLO:
+        st->cur |= ST_CLIENT_HELLO;
+        if (b && dir == KN_TOSERVER)
+            client_hello(io, st, b, n);
+        break;
+    case HS_SERVER_HELLO:
+        st->cur |= ST_SERVER_HELLO;
+        if (b && dir == KN_TOCLIENT)
+            server_hello(io, st, b, n);
+        break;
+    case HS_CERTIFICATE:
+        if (b && dir == KN_TOCLIENT && !st->cert_seen) {
+            if (!owned && !(b = st_dup(io, st, b, n)))
+                break;
+            certificate(io, st, b, n);
+        }
+        break;
+    case HS_SERVER_KEY_EXCHANGE: st->cur |= ST_SERVER_KEYX; break;
+    case HS_CLIENT_KEY_EXCHANGE: st->cur |= ST_CLIENT_KEYX; break;
+    case HS_SERVER_HELLO_DONE:
+        if (dir == KN_TOCLIENT)
+            complete(st);
+        break;
+    default:
+        break;
+    }
+}
+
+/* The 4-byte header is in: decide whether the body is collected. */
+static int hs_start(kn_app_io_t *io, tls_state_t *st, int dir)
+{
+    tls_dir_t *t = &st->d[dir];
+    uint8_t *nb;
+
+    t->msg_len = (uint32_t)t->hs[1] << 16 | (uint32_t)t->hs[2] << 8 | t->hs[3];
+    t->msg_have = 0;
+    t->msg_keep = 0;
+    if (!hs_known(t->hs[0])) {
+        kn_app_anomaly(io, KN_ANOM_APP_TLS_INVALID_HANDSHAKE_MESSAGE);
+        return KN_ERR;
+    }
+    if (!hs_wanted(st, t->hs[0], dir) || !t->msg_len)
+        return KN_OK;
+    if (t->msg_len > t->msg_cap) {
+        size_t grow = t->msg_len - t->msg_cap;
+        if (st->mem + grow > kn_app_state_cap(io)) { /* a chain too big to keep: counted */
+            if (!st->capped)
+                kn_app_anomaly(io, KN_ANOM_APP_STATE_CAP);
+            st->capped = 1;
+            return KN_OK;
+        }
+        if (!(nb = realloc(t->msg, t->msg_len)))
+            return KN_OK;
+        t->msg = nb;
+        st->mem += grow;
+        t->msg_cap = t->msg_len;
+    }
+    t->msg_keep = 1;
+    return KN_OK;
+}
+
+static void hs_end(kn_app_io_t *io, tls_state_t *st, int dir)
+{
+    tls_dir_t *t = &st->d[dir];
+    uint8_t *b = t->msg_keep ? t->msg : NULL;
+    int owned = 0;
+
+    if (b && t->hs[0] == HS_CERTIFICATE && dir == KN_TOCLIENT && !st->cert_seen) {
+        owned = 1; /* the chain stays: hand the buffer over instead of copying it */
+        t->msg = NULL;
+        t->msg_cap = 0;
+    }
+    hs_message(io, st, dir, t->hs[0], b, t->msg_len, owned);
+    if (owned && st->cert_msg != b)
+        free(b);
+    t->hs_have = 0;
+}
+
+static void hs_feed(kn_app_io_t *io, tls_state_t *st, int dir, const uint8_t *d, uint32_t n)
+{
+    tls_dir_t *t = &st->d[dir];
+    uint32_t take;
+
+    while (n && !t->dead && !t->encrypted) {
+        if (t->hs_have < HS_HDR) {
+            take = HS_HDR - t->hs_have < n ? HS_HDR - t->hs_have : n;
+            memcpy(t->hs + t->hs_have, d, take);
+            t->hs_have = (uint8_t)(t->hs_have + take);
+            d += take, n -= take;
+            if (t->hs_have < HS_HDR)
+                return;
+            if (hs_start(io, st, dir) != KN_OK) {
+                t->dead = 1;
+                return;
+            }
+        } else {
+            take = t->msg_len - t->msg_have < n ? t->msg_len - t->msg_have : n;
+            if (t->msg_keep)
+                memcpy(t->msg + t->msg_have, d, take);
+            t->msg_have += take;
+            d += take, n -= take;
+        }
+        if (t->msg_have == t->msg_len)
+            hs_end(io, st, dir);
+    }
+}
+
+/* ---- record layer ---------------------------------------------------------------------------- */
+
+static int record_start(kn_app_io_t *io, tls_state_t *st, int dir)
+{
+    tls_dir_t *t = &st->d[dir];
+    uint8_t type = t->hdr[0];
+
+    t->rec_len = t->rec_left = (uint32_t)t->hdr[3] << 8 | t->hdr[4];
+    t->rec_type = type;
+    t->hb_have = 0;
+    if (type < REC_CCS || type > REC_HEARTBEAT) {
+        kn_app_anomaly(io, KN_ANOM_APP_TLS_INVALID_RECORD_TYPE);
+        return KN_ERR;
+    }
+    if (t->hdr[1] != 3 || t->hdr[2] > 4) {
+        kn_app_anomaly(io, KN_ANOM_APP_TLS_INVALID_RECORD_VERSION);
+        return KN_ERR;
+    }
+    if (t->rec_len > REC_MAX) {
+        kn_app_anomaly(io, KN_ANOM_APP_TLS_INVALID_RECORD_LENGTH);
+        return KN_ERR;
+    }
+    if (!t->rec_len && type == REC_HANDSHAKE) /* RFC 8446 5.1 */
+        kn_app_anomaly(io, KN_ANOM_APP_TLS_INVALID_RECORD_LENGTH);
+    if (type == REC_HEARTBEAT)
+        kn_app_anomaly(io, KN_ANOM_APP_TLS_HEARTBEAT_MESSAGE);
+    if ((type == REC_CCS && !st->log_wo_cert) || type == REC_APPDATA) {
+        /* the server changing cipher or sending data ends its clear-text part (in TLS 1.3 a
+         * CCS is the dummy of RFC 8446 D.4, even between a HelloRetryRequest and the real
+         * ServerHello, and changes nothing) */
+        if (dir == KN_TOCLIENT && st->started)
+            complete(st);
+        t->encrypted = 1;
+    }
+    return KN_OK;
+}
+
+/* RFC 6520 4: payload_length + 3 + 16 (padding) must fit in the record. */
+static void record_end(kn_app_io_t *io, tls_state_t *st, int dir)
+{
+    tls_dir_t *t = &st->d[dir];
+    uint32_t plen;
+
+    t->hdr_have = 0;
+    if (t->rec_type != REC_HEARTBEAT || t->encrypted || t->hb_have < 3)
+        return;
+    plen = (uint32_t)t->hb[1] << 8 | t->hb[2];
+    if (plen + 3 + 16 > t->rec_len)
+        kn_app_anomaly(io, KN_ANOM_APP_TLS_OVERFLOW_HEARTBEAT_MESSAGE);
+}
+
+static void record_body(kn_app_io_t *io, tls_state_t *st, int dir, const uint8_t *d, uint32_t n)
+{
+    tls_dir_t *t = &st->d[dir];
+
+    if (t->rec_type == REC_HANDSHAKE && !t->encrypted) {
+        hs_feed(io, st, dir, d, n);
+    } else if (t->rec_type == REC_HEARTBEAT) {
+        while (n && t->hb_have < 3)
+            t->hb[t->hb_have++] = *d++, n--;
+    }
+}
+
+static void records(kn_app_io_t *io, tls_state_t *st, int dir, const uint8_t *d, uint32_t len)
+{
+    tls_dir_t *t = &st->d[dir];
+    unsigned nrec = 0;
+    uint32_t n;
+
+    while (len && !t->dead) {
+        if (t->hdr_have < REC_HDR) {
+            n = REC_HDR - t->hdr_have < len ? REC_HDR - t->hdr_have : len;
+            memcpy(t->hdr + t->hdr_have, d, n);
+            t->hdr_have = (uint8_t)(t->hdr_have + n);
+            d += n, len -= n;
+            if (t->hdr_have < REC_HDR)
+                break;
+            if (record_start(io, st, dir) != KN_OK) {
+                t->dead = 1;
+                break;
+            }
+            if (++nrec == TOO_MANY_RECORDS)
+                kn_app_anomaly(io, KN_ANOM_APP_TLS_TOO_MANY_RECORDS_IN_PACKET);
+        } else {
+            n = t->rec_left < len ? t->rec_left : len;
+            record_body(io, st, dir, d, n);
+            t->rec_left -= n;
+            d += n, len -= n;
+        }
+        if (!t->rec_left)
+            record_end(io, st, dir);
+    }
+}
+
+static int parse(kn_app_io_t *io, void *vst, int dir, const uint8_t *d, uint32_t len)
+{
+    tls_state_t *st = vst;
+
+    st->now = io_now(io);
+    st->cur = 0;
+    records(io, st, dir, d, len);
+    report(io, st);
+    /* both directions unreadable and nothing left to report: the app layer may stop calling */
+    return st->d[0].dead && st->d[1].dead && (!st->started || st->done) ? KN_ERR : KN_OK;
+}
+
+/* Record framing cannot be recovered after a hole: the direction is given up; the handshake
+ * fields already decoded are still reported at the end. */
+static int gap(kn_app_io_t *io, void *vst, int dir, uint64_t lost)
+{
+    tls_state_t *st = vst;
+
+    (void)io;
+    (void)lost;
+    st->d[dir].dead = 1;
+    return KN_OK;
+}
+
+static void finish(kn_app_io_t *io, void *vst)
+{
+    tls_state_t *st = vst;
+
+    if (st->started && !st->done) {
+        st->pend |= KN_TXP_DONE;
+        report(io, st);
+    }
+}
+
+/* ---- detection ------------------------------------------------------------------------------- */
+
+static int give(const void *p, size_t n, const uint8_t **b, uint32_t *len)
+{
+    if (!p)
+        return 0;
+    *b = p;
+    *len = (uint32_t)n;
+    return 1;
+}
+
+static int buffer(const kn_app_tx_t *tx, int buf, int dir, uint32_t idx, const uint8_t **b,
+                  uint32_t *len)
+{
+    const tls_state_t *st = (const tls_state_t *)(const void *)tx;
+    int side = dir == KN_TOCLIENT ? KN_TOCLIENT : KN_TOSERVER;
+    const uint8_t *r = st->have_random[side] ? st->random[side] : NULL;
+
+    *b = NULL;
+    *len = 0;
+    switch (buf) {
+    case KN_BUF_TLS_SNI: return give(st->sni, st->info.sni.len, b, len);
+    case KN_BUF_TLS_CERT_SUBJECT: return give(st->cert.subject, st->info.subject.len, b, len);
+    case KN_BUF_TLS_CERT_ISSUER: return give(st->cert.issuer, st->info.issuerdn.len, b, len);
+    case KN_BUF_TLS_CERT_SERIAL: return give(st->cert.serial, st->info.serial.len, b, len);
+    case KN_BUF_TLS_CERT_FINGERPRINT:
+        return give(st->cert.fingerprint[0] ? st->cert.fingerprint : NULL,
+                    strlen(st->cert.fingerprint), b, len);
+    case KN_BUF_TLS_CERTS: /* each certificate of the chain, DER */
+        return idx < st->n_certs ? give(st->certs[idx].p, st->certs[idx].len, b, len) : 0;
+    case KN_BUF_JA3_HASH: return give(st->ja3 ? st->ja3_hash : NULL, 32, b, len);
+    case KN_BUF_JA3_STRING: return give(st->ja3, st->ja3 ? strlen(st->ja3) : 0, b, len);
+    case KN_BUF_JA3S_HASH: return give(st->ja3s ? st->ja3s_hash : NULL, 32, b, len);
+    case KN_BUF_JA3S_STRING: return give(st->ja3s, st->ja3s ? strlen(st->ja3s) : 0, b, len);
+    case KN_BUF_JA4_HASH: return give(st->ja4[0] ? st->ja4 : NULL, strlen(st->ja4), b, len);
+    case KN_BUF_TLS_RANDOM: return give(r, 32, b, len);
+    case KN_BUF_TLS_RANDOM_TIME: return give(r, 4, b, len);
+    case KN_BUF_TLS_RANDOM_BYTES: return give(r ? r + 4 : NULL, 28, b, len);
+    default: return 0;
+    }
+}
+
+static int num_ok(const kn_num_t *n, uint64_t v)
+{
+    switch (n->cmp) {
+    case KN_CMP_EQ: return v == n->a;
+    case KN_CMP_NE: return v != n->a;
+    case KN_CMP_LT: return v < n->a;
+    case KN_CMP_LE: return v <= n->a;
+    case KN_CMP_GT: return v > n->a;
+    case KN_CMP_GE: return v >= n->a;
+    case KN_CMP_RANGE: return v > n->a && v < n->b;
+    case KN_CMP_RANGE_INCL: return v >= n->a && v <= n->b;
+    default: return 0;
+    }
+}
+
+/* tls.version:1.0|1.1|1.2|1.3|0xNNNN; "1.3" also matches the drafts (Suricata). */
+static int kw_tls_version(const char *arg, uint16_t v)
+{
+    unsigned want;
+    char *end;
+
+    if (!arg)
+        return 0;
+    if (!strcmp(arg, "1.0")) want = 0x0301;
+    else if (!strcmp(arg, "1.1")) want = 0x0302;
+    else if (!strcmp(arg, "1.2")) want = 0x0303;
+    else if (!strcmp(arg, "1.3")) want = V_TLS13;
+    else {
+        want = (unsigned)strtoul(arg, &end, 0);
+        if (end == arg || *end)
+            return 0;
+        return v == want;
+    }
+    return v == want || (want == V_TLS13 && (v >> 8) == 0x7f);
+}
+
+static const char *version_class(uint16_t v)
+{
+    if (v == V_SSL2) return "sslv2";
+    if (v == 0x0300) return "sslv3";
+    if (v == 0x0301) return "tls1.0";
+    if (v == 0x0302) return "tls1.1";
+    if (v == 0x0303) return "tls1.2";
+    if (v == V_TLS13 || (v >> 8) == 0x7f) return "tls1.3";
     return NULL;
 }
 
-static void state_free(void *st)
+/* Splits arg at any of seps; calls back each item with its '!' flag. */
+static unsigned items(const char *arg, int first_neg, const char *seps,
+                      int (*fn)(const char *name, size_t n, int neg, void *u), void *u)
 {
-    (void)st;
+    unsigned r = 0;
+    const char *p = arg;
+
+    while (p && *p) {
+        size_t n;
+        int neg = p == arg ? first_neg : 0;
+        while (*p == ' ')
+            p++;
+        if (*p == '!')
+            neg = 1, p++;
+        n = strcspn(p, seps);
+        while (n && p[n - 1] == ' ')
+            n--;
+        r |= (unsigned)fn(p, n, neg, u);
+        p += strcspn(p, seps);
+        if (*p)
+            p++;
+    }
+    return r;
 }
 
-static int parse(kn_app_io_t *io, void *st, int dir, const uint8_t *d, uint32_t len)
+struct ver_match {
+    const char *cls;
+};
+
+/* ssl_version: Suricata matches when the version's name is listed, and not negated. */
+static int ver_item(const char *name, size_t n, int neg, void *u)
 {
-    (void)io;
-    (void)st;
-    (void)dir;
-    (void)d;
-    (void)len;
-    return KN_ERR;
+    const struct ver_match *m = u;
+
+    return m->cls && strlen(m->cls) == n && !strncmp(m->cls, name, n) && !neg;
 }
 
-static int gap(kn_app_io_t *io, void *st, int dir)
-{
-    (void)io;
-    (void)st;
-    (void)dir;
-    return KN_ERR;
-}
+static const struct {
+    const char *name;
+    uint8_t bit;
+} state_names[] = {
+    {"client_hello", ST_CLIENT_HELLO}, {"server_hello", ST_SERVER_HELLO},
+    {"client_keyx", ST_CLIENT_KEYX}, {"server_keyx", ST_SERVER_KEYX}, {"unknown", ST_UNKNOWN},
+};
 
-static int buffer(const kn_app_tx_t *tx, int buf, int dir, const uint8_t **b, uint32_t *len)
+/* ssl_state: bit 0..7 the listed states, bits 8..15 the negated ones. */
+static int state_item(const char *name, size_t n, int neg, void *u)
 {
-    (void)tx;
-    (void)buf;
-    (void)dir;
-    *b = NULL;
-    *len = 0;
+    size_t i;
+
+    (void)u;
+    for (i = 0; i < sizeof(state_names) / sizeof(state_names[0]); i++)
+        if (strlen(state_names[i].name) == n && !strncmp(state_names[i].name, name, n))
+            return state_names[i].bit | (neg ? state_names[i].bit << 8 : 0);
     return 0;
+}
+
+static int keyword(const kn_app_tx_t *tx, const struct kn_appkw *kw, int dir)
+{
+    const tls_state_t *st = (const tls_state_t *)(const void *)tx;
+    uint16_t v = dir == KN_TOCLIENT ? st->server_version : st->client_version;
+    struct ver_match m;
+    unsigned bits;
+    int r;
+
+    switch (kw->kind) {
+    case KN_AK_TLS_VERSION:
+        return kw_tls_version(kw->arg, v) ^ kw->neg;
+    case KN_AK_SSL_VERSION:
+        m.cls = version_class(v);
+        return kw->arg && m.cls && items(kw->arg, kw->neg, ",", ver_item, &m);
+    case KN_AK_SSL_STATE:
+        /* Suricata detect-ssl-state.c: (listed & current) ^ negated != 0 */
+        bits = kw->arg ? items(kw->arg, kw->neg, "|,", state_item, NULL) : 0;
+        return ((bits & 0xff & st->cur) ^ (bits >> 8)) != 0;
+    case KN_AK_TLS_CERT_EXPIRED:
+        r = st->cert.notafter && st->cert.notafter < st->now;
+        return r ^ kw->neg;
+    case KN_AK_TLS_CERT_VALID:
+        r = st->cert.notafter && st->cert.notbefore <= st->now && st->now <= st->cert.notafter;
+        return r ^ kw->neg;
+    case KN_AK_TLS_CERT_CHAIN_LEN:
+        return st->cert_seen && (num_ok(&kw->num, st->chain_len) ^ kw->neg);
+    default:
+        return 0;
+    }
 }
 
 static const void *info(const kn_app_tx_t *tx)
 {
-    return tx;
+    return &((const tls_state_t *)(const void *)tx)->info;
 }
 
 const kn_app_parser_t kn_app_tls_parser = {
@@ -61,7 +1183,9 @@ const kn_app_parser_t kn_app_tls_parser = {
     .state_free = state_free,
     .parse = parse,
     .gap = gap,
+    .finish = finish,
     .buffer = buffer,
+    .keyword = keyword,
     .info = info,
+    .memuse = memuse,
 };
-

@@ -67,36 +67,56 @@ typedef struct kn_http_info {
     kn_str_t resp_protocol, status_msg;       /* status line */
     uint16_t status;                          /* 0: no response (yet) */
     int32_t port;                             /* from the Host header, -1 when none */
-    uint64_t req_body_len, resp_body_len;     /* bytes of body (after dechunking, before
-                                                 decompression) */
+    uint64_t req_body_len, resp_body_len;     /* body bytes as sent, before decompression;
+                                                 chunk-size lines and CRLFs counted, trailer
+                                                 not (libhtp's message length: eve "length") */
     const kn_header_t *req_headers, *resp_headers;
     uint16_t n_req_headers, n_resp_headers;
     uint8_t has_request, has_response;
 } kn_http_info_t;
 
-/* ---- DNS (RFC 1035 4.1) ------------------------------------------------------------------------- */
-#define KN_DNS_MAX_RR 32 /* per section reported; the rest are counted in the truncation flags */
+/* ---- DNS (RFC 1035 4.1): one message (Suricata logs a query and its response apart) -------- */
+/* How a record's data is kept, and so how eve writes it (Suricata 8 "v3" dns object). */
+enum {
+    KN_DNS_RD_NONE = 0, /* not written (types Suricata does not decode) */
+    KN_DNS_RD_TEXT,     /* rdata is text: an address, a decoded name, or NULL-record bytes */
+    KN_DNS_RD_TXT,      /* rdata: the character-strings in wire form (length byte, bytes ...) */
+    KN_DNS_RD_SOA,      /* rdata mname, rdata2 rname, num[] serial refresh retry expire minimum */
+    KN_DNS_RD_SRV,      /* rdata target, num[] priority weight port */
+    KN_DNS_RD_SSHFP,    /* rdata the fingerprint bytes, num[] algorithm, fingerprint type */
+    KN_DNS_RD_OPT,      /* rdata the EDNS options in wire form (code, length, data ...) */
+};
 
 typedef struct kn_dns_rr {
     kn_str_t name; /* decoded dotted name, no trailing dot ("" for the root) */
     uint16_t type, class;
     uint32_t ttl;
-    kn_str_t rdata; /* as eve writes it: an address text, a name, TXT strings joined ... */
-    uint8_t rdata_is_text; /* 0: rdata holds raw bytes the writer shows as hex */
+    uint8_t kind;                  /* KN_DNS_RD_* (queries: NONE) */
+    uint8_t name_truncated;        /* name cut at 1025 characters, as Suricata does */
+    uint8_t rdata_truncated;       /* likewise for a name in rdata */
+    kn_str_t rdata, rdata2;        /* see KN_DNS_RD_* */
+    uint32_t num[5];
 } kn_dns_rr_t;
 
 typedef struct kn_dns_info {
+    uint64_t tx_id;     /* the flow's transaction number (eve writes it inside "dns") */
     uint16_t id, flags; /* flags: the 16-bit header word after the id */
     uint8_t is_response;
     uint8_t opcode, rcode;
     const kn_dns_rr_t *queries, *answers, *authorities, *additionals;
     uint16_t n_queries, n_answers, n_authorities, n_additionals;
-    uint8_t truncated; /* more records than KN_DNS_MAX_RR, or a record we could not decode */
+    uint8_t truncated; /* records were left out (the per-flow memory cap) */
 } kn_dns_info_t;
+
+/* Suricata's names of record types ("A", "AAAA" ...) and of response codes; NULL when it has
+ * none (eve then writes the number). Static strings. */
+const char *kn_dns_rrtype_name(unsigned type);
+const char *kn_dns_rcode_name(unsigned rcode);
 
 /* ---- TLS (RFC 8446, RFC 5246): the handshake of one connection ---------------------------- */
 typedef struct kn_tls_info {
-    uint16_t version;     /* negotiated (supported_versions if present), 0 when unknown */
+    uint16_t version;     /* the server's (supported_versions if present), 0 when unknown;
+                             0x7f00 stands for the TLS 1.3 drafts before 16 (Suricata) */
     kn_str_t sni;
     kn_str_t subject, issuerdn, serial, fingerprint; /* server certificate, RFC 4514-ish text
                                                         as Suricata writes it; serial "AA:BB";
@@ -107,7 +127,10 @@ typedef struct kn_tls_info {
     uint16_t n_client_alpns, n_server_alpns;
     const kn_str_t *certs; /* DER certificates of the server chain, leaf first (tls.certs) */
     uint16_t n_certs;
-    uint8_t session_resumed;
+    uint8_t session_resumed; /* eve "session_resumed": resumed without a certificate, < 1.3 */
+    uint8_t loggable; /* Suricata writes a "tls" event for it: a certificate was seen, or the
+                         session was resumed, or the server chose TLS 1.3 (alerts always carry
+                         the object) */
 } kn_tls_info_t;
 
 /* ---- SSH (RFC 4253 4.2, 7.1) -------------------------------------------------------------- */

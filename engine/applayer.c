@@ -38,6 +38,7 @@ struct kn_appflow {
     uint16_t plen[2];
     uint8_t pstate[2]; /* DIR_* */
     uint8_t tries[2];  /* datagrams probed */
+    uint8_t lost[2];   /* TCP: bytes after pbuf went by while that direction waited */
     int8_t first_dir;  /* direction whose bytes came first, -1 before any */
     uint8_t failed;    /* the parser gave up on the flow */
     uint8_t counted_fail;
@@ -110,7 +111,7 @@ void kn_app_tx_update(kn_app_io_t *io, kn_app_tx_t *tx, unsigned progress)
     io->env->ctr->c[tx_counter(ps)]++;
     memset(&ev, 0, sizeof(ev));
     ev.type = KN_EV_APP;
-    ev.ts = io->p ? io->p->ts : io->fi->last;
+    ev.ts = kn_app_time(io);
     ev.flow = io->fi;
     ev.pkt = io->p && !(io->p->flags & KN_PKT_PSEUDO) ? io->p : NULL;
     ev.u.app.app = ps->app;
@@ -138,6 +139,11 @@ void kn_app_anomaly(kn_app_io_t *io, kn_anomaly_t a)
 size_t kn_app_state_cap(const kn_app_io_t *io)
 {
     return io->env->cfg->app_state_cap;
+}
+
+kn_time_t kn_app_time(const kn_app_io_t *io)
+{
+    return io->p ? io->p->ts : io->fi->last;
 }
 
 const kn_engine_config_t *kn_app_config(const kn_app_io_t *io)
@@ -209,6 +215,30 @@ static void drop_probe_buffers(kn_appflow_t *af)
     af->plen[0] = af->plen[1] = 0;
 }
 
+static void gap(kn_app_io_t *io, int dir, uint64_t lost)
+{
+    kn_appflow_t *af = io->af;
+    int saved = io->dir;
+
+    io->env->ctr->c[KN_CTR_APP_GAPS]++;
+    if (af->failed)
+        return;
+    io->dir = dir;
+    if (af->parser->gap(io, af->st, dir, lost) != KN_OK)
+        parse_error(io);
+    io->dir = saved;
+}
+
+/* Replays one direction's held bytes; what went by after them is a gap of unknown size. */
+static void replay(kn_app_io_t *io, int dir)
+{
+    kn_appflow_t *af = io->af;
+
+    feed(io, dir, af->pbuf[dir], af->plen[dir]);
+    if (af->lost[dir])
+        gap(io, dir, 0);
+}
+
 /* The flow is ps's: start the parser and replay what the probes held, first direction first. */
 static void decide(kn_app_io_t *io, const kn_app_parser_t *ps)
 {
@@ -223,23 +253,29 @@ static void decide(kn_app_io_t *io, const kn_app_parser_t *ps)
         af->failed = 1;
     }
     if (ps->ipproto == 6) {
-        feed(io, first, af->pbuf[first], af->plen[first]);
-        feed(io, !first, af->pbuf[!first], af->plen[!first]);
+        replay(io, first);
+        replay(io, !first);
     }
     drop_probe_buffers(af);
 }
 
+/* No probe knows dir's bytes. On TCP they are kept while the other direction may still be
+ * claimed (an HTTP response seen before its request, a server's banner), so the parser gets
+ * them at decide(). */
 static void give_up(kn_app_io_t *io, int dir)
 {
     kn_appflow_t *af = io->af;
+    int both = af->pstate[!dir] == DIR_GAVE_UP || io->fi->proto == 17;
 
     af->pstate[dir] = DIR_GAVE_UP;
     io->env->ctr->c[KN_CTR_APP_PROBE_REJECTED]++;
-    free(af->pbuf[dir]);
-    af->pbuf[dir] = NULL;
-    af->plen[dir] = 0;
-    if (af->pstate[!dir] == DIR_GAVE_UP && !af->counted_fail) {
+    if (both || io->fi->proto != 6)
+        drop_probe_buffers(af);
+    /* TCP fails once both sides spoke and no probe knew them; UDP (as in Suricata) as soon as
+     * one side's datagrams were not recognized */
+    if (both && !af->counted_fail) {
         af->counted_fail = 1;
+        io->fi->app_proto = KN_APP_FAILED;
         io->env->ctr->c[io->fi->proto == 6 ? KN_CTR_APP_FLOW_FAILED_TCP
                                            : KN_CTR_APP_FLOW_FAILED_UDP]++;
     }
@@ -253,8 +289,10 @@ static void probe_stream(kn_app_io_t *io, const uint8_t *d, uint32_t len)
     int dir = io->dir, again;
     uint32_t take;
 
-    if (af->pstate[dir] != DIR_PROBING)
+    if (af->pstate[dir] != DIR_PROBING) {
+        af->lost[dir] = 1;
         return;
+    }
     if (!af->pbuf[dir] && !(af->pbuf[dir] = malloc(PROBE_MAX))) {
         io->env->ctr->c[KN_CTR_APP_MEMCAP]++;
         give_up(io, dir);
@@ -271,6 +309,7 @@ static void probe_stream(kn_app_io_t *io, const uint8_t *d, uint32_t len)
         if (take < len)
             feed(io, dir, d + take, len - take);
     } else if (!again || af->plen[dir] == PROBE_MAX) {
+        af->lost[dir] = take < len;
         give_up(io, dir);
     }
 }
@@ -301,11 +340,13 @@ void kn_app_stream(const kn_app_env_t *env, kn_appflow_t **state, kn_flow_info_t
     io.af = af;
     from = af->off[dir] > win_base ? af->off[dir] : win_base;
     if (from > af->off[dir]) { /* bytes went by that nobody will see again */
-        env->ctr->c[KN_CTR_APP_GAPS]++;
-        if (!af->parser)
+        if (af->parser) {
+            gap(&io, dir, from - af->off[dir]);
+        } else if (af->pstate[dir] == DIR_PROBING) {
+            env->ctr->c[KN_CTR_APP_GAPS]++;
+            af->lost[dir] = 1;
             give_up(&io, dir);
-        else if (af->parser->gap(&io, af->st, dir) != KN_OK)
-            parse_error(&io);
+        }
     }
     af->off[dir] = end;
     if (af->failed)

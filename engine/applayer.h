@@ -56,12 +56,16 @@ typedef struct kn_app_parser {
     /* In-order bytes of one direction (a whole datagram for UDP). Returns KN_OK, or KN_ERR when
      * the flow is not (or no longer) this protocol: the app layer stops calling. */
     int (*parse)(kn_app_io_t *io, void *st, int dir, const uint8_t *data, uint32_t len);
-    /* Bytes of one direction were lost; the parser resynchronizes or gives up (KN_ERR). */
-    int (*gap)(kn_app_io_t *io, void *st, int dir);
+    /* lost bytes of one direction went by unseen (0: how many is not known); the parser
+     * resynchronizes or gives up (KN_ERR). */
+    int (*gap)(kn_app_io_t *io, void *st, int dir, uint64_t lost);
     /* The flow ends: report what is pending (KN_TXP_DONE) so nothing is lost. */
     void (*finish)(kn_app_io_t *io, void *st);
-    /* The bytes of an app-layer buffer of tx seen from direction dir; 0 when absent. */
-    int (*buffer)(const kn_app_tx_t *tx, int buf, int dir, const uint8_t **b, uint32_t *len);
+    /* The bytes of an app-layer buffer of tx seen from direction dir; 0 when absent. A multi
+     * buffer (kn_buffer_multi: one header line, one query, one certificate) has instances
+     * idx = 0, 1, ... until 0 is returned; single buffers are only asked for idx 0. */
+    int (*buffer)(const kn_app_tx_t *tx, int buf, int dir, uint32_t idx, const uint8_t **b,
+                  uint32_t *len);
     /* A rule's app-layer condition (sig.h kn_appkw_t: tls.version, dns.opcode, urilen ...) on
      * tx: 1 true, 0 false or unknown. NULL: none of them apply to this protocol. */
     int (*keyword)(const kn_app_tx_t *tx, const struct kn_appkw *kw, int dir);
@@ -88,6 +92,10 @@ void kn_app_anomaly(kn_app_io_t *io, kn_anomaly_t a);
 
 /* The per-flow cap on what a parser may hold (app-layer.max-state bytes). */
 size_t kn_app_state_cap(const kn_app_io_t *io);
+
+/* Packet time of the bytes being parsed (the flow's last packet at flow end): certificate
+ * validity and the like are judged in the capture's time, never the wall clock. */
+kn_time_t kn_app_time(const kn_app_io_t *io);
 
 /* The engine configuration, for parser settings (body limits, dump-all-headers ...). */
 const kn_engine_config_t *kn_app_config(const kn_app_io_t *io);

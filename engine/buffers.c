@@ -17,6 +17,19 @@ const kn_buffer_info_t *kn_buffer_info(kn_buf_t b)
     return (unsigned)b < KN_BUF_MAX ? &buffers[b] : &buffers[0];
 }
 
+int kn_buffer_multi(kn_buf_t b)
+{
+    switch (b) {
+    case KN_BUF_HTTP_REQUEST_HEADER:
+    case KN_BUF_HTTP_RESPONSE_HEADER:
+    case KN_BUF_DNS_QUERY:
+    case KN_BUF_TLS_CERTS:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 int kn_buffer_by_sticky(const char *name)
 {
     int i;

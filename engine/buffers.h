@@ -69,6 +69,8 @@ enum { KN_BDIR_ANY = 0, KN_BDIR_TOSERVER, KN_BDIR_TOCLIENT };
     X(SSH_SOFTWARE, "ssh.software", "ssh_software", NULL, SSH, ANY)                                \
     X(SSH_HASSH, "ssh.hassh", NULL, NULL, SSH, TOSERVER)                                           \
     X(SSH_HASSH_SERVER, "ssh.hassh.server", NULL, NULL, SSH, TOCLIENT)                             \
+    X(SSH_HASSH_STRING, "ssh.hassh.string", NULL, NULL, SSH, TOSERVER)                             \
+    X(SSH_HASSH_SERVER_STRING, "ssh.hassh.server.string", NULL, NULL, SSH, TOCLIENT)               \
     X(SMTP_HELO, "smtp.helo", NULL, NULL, SMTP, TOSERVER)                                          \
     X(SMTP_MAIL_FROM, "smtp.mail_from", NULL, NULL, SMTP, TOSERVER)                                \
     X(SMTP_RCPT_TO, "smtp.rcpt_to", NULL, NULL, SMTP, TOSERVER)                                    \
@@ -93,6 +95,10 @@ typedef struct kn_buffer_info {
 } kn_buffer_info_t;
 
 const kn_buffer_info_t *kn_buffer_info(kn_buf_t b);
+
+/* 1 when the buffer comes in instances a rule matches one at a time (as Suricata's multi
+ * buffers: http.request_header is each "Name: value" line on its own). */
+int kn_buffer_multi(kn_buf_t b);
 
 /* The buffer a sticky keyword (new or legacy name) selects, or -1. */
 int kn_buffer_by_sticky(const char *name);

@@ -190,8 +190,8 @@ static int header_buffer(const kn_packet_t *p, int buf, const uint8_t **b, uint3
     return *b != NULL;
 }
 
-/* Points c->in at the buffer of list l; 0 when the buffer is absent. */
-static int set_buffer(kn_detect_ctx_t *c, const kn_smlist_t *l, int src)
+/* Points c->in at the buffer of list l (instance idx of a multi buffer); 0 when absent. */
+static int set_buffer(kn_detect_ctx_t *c, const kn_smlist_t *l, int src, uint32_t idx)
 {
     const uint8_t *b = NULL;
     uint32_t len = 0;
@@ -209,7 +209,7 @@ static int set_buffer(kn_detect_ctx_t *c, const kn_smlist_t *l, int src)
     } else if (l->buf == KN_BUF_BASE64_DATA) {
         b = c->in.b64;
         len = c->in.b64_len;
-    } else if (c->tx && c->tx_parser->buffer(c->tx, l->buf, c->dir, &b, &len)) {
+    } else if (c->tx && c->tx_parser->buffer(c->tx, l->buf, c->dir, idx, &b, &len)) {
         c->in.origin = 0; /* the transaction's buffer, whole */
     } else if (!header_buffer(c->p, l->buf, &b, &len)) {
         return 0; /* an app-layer buffer the transaction (if any) does not have */
@@ -221,23 +221,33 @@ static int set_buffer(kn_detect_ctx_t *c, const kn_smlist_t *l, int src)
     return c->in.buf != NULL;
 }
 
+/* One list against its buffer; a multi buffer matches when one of its instances does. */
+static int list_match(kn_detect_ctx_t *c, const kn_smlist_t *l, int src)
+{
+    uint32_t idx = 0;
+    int multi = c->tx && kn_buffer_multi((kn_buf_t)l->buf);
+
+    do {
+        if (!set_buffer(c, l, src, idx))
+            return 0;
+        c->in.budget = 0;
+        if (kn_match_list(&c->in, l))
+            return 1;
+        if (!c->in.budget)
+            c->ctr->c[KN_CTR_DETECT_BUDGET]++;
+    } while (multi && ++idx < KN_MULTI_MAX);
+    return 0;
+}
+
 int kn_detect_lists_match(kn_detect_ctx_t *c, const kn_sig_t *s, int src)
 {
     uint8_t i;
 
     memset(c->in.vars, 0, sizeof(c->in.vars));
     c->in.b64_len = 0;
-    for (i = 0; i < s->nlists; i++) {
-        const kn_smlist_t *l = &s->lists[i];
-        if (!l->n || !set_buffer(c, l, src))
+    for (i = 0; i < s->nlists; i++)
+        if (!s->lists[i].n || !list_match(c, &s->lists[i], src))
             return 0;
-        c->in.budget = 0;
-        if (!kn_match_list(&c->in, l)) {
-            if (!c->in.budget)
-                c->ctr->c[KN_CTR_DETECT_BUDGET]++;
-            return 0;
-        }
-    }
     return 1;
 }
 

@@ -31,6 +31,7 @@ typedef enum kn_pclass {
 
 /* Prefilter databases: the payload classes, then one per buffer (indexed by kn_buf_t). */
 #define KN_PF_APP(buf) (KN_PC_MAX + (buf))
+#define KN_MULTI_MAX 1024 /* instances of a multi buffer inspected per transaction */
 #define KN_PF_MAX (KN_PC_MAX + KN_BUF_MAX)
 
 typedef struct kn_idlist {
@@ -71,6 +72,7 @@ typedef struct kn_sigx {
     uint16_t nsupp;
     uint8_t classes;          /* bit per kn_pclass_t */
     uint8_t source_pkt;       /* inspects the packet payload even inside a TCP session */
+    uint8_t tx_per_dir;       /* on a transaction, may alert once from each direction */
 } kn_sigx_t;
 
 struct kn_detect {

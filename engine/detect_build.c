@@ -141,6 +141,29 @@ static void choose_fast_pattern(kn_sig_t *s)
     }
 }
 
+/* A rule whose buffers all exist on both sides (ssh.software, http.header) and that names no
+ * direction is inspected on each side of a transaction, as in Suricata, and may alert for
+ * each; one on request or response buffers alone alerts once per transaction. */
+static uint8_t sig_tx_per_dir(const kn_sig_t *s)
+{
+    uint8_t i;
+
+    if (!s->nlists || (s->flow & (KN_FLOWKW_TO_SERVER | KN_FLOWKW_TO_CLIENT)))
+        return 0;
+    for (i = 0; i < s->nlists; i++)
+        if (kn_buffer_info((kn_buf_t)s->lists[i].buf)->dir != KN_BDIR_ANY)
+            return 0;
+    return 1;
+}
+
+static void mark_buffers(kn_ruleset_t *rs, const kn_sig_t *s)
+{
+    uint8_t i;
+
+    for (i = 0; i < s->nlists; i++)
+        rs->uses_buf[s->lists[i].buf] = 1;
+}
+
 /* ---- classes ------------------------------------------------------------------------------- */
 
 static uint8_t sig_classes(const kn_sig_t *s)
@@ -409,6 +432,8 @@ static int prepare_sigs(kn_ruleset_t *rs, struct kn_detect *d)
             choose_fast_pattern(s);
         x->classes = sig_classes(s);
         x->source_pkt = (uint8_t)sig_source_pkt(s);
+        x->tx_per_dir = sig_tx_per_dir(s);
+        mark_buffers(rs, s);
         if (s->nvars > d->maxvars)
             d->maxvars = s->nvars;
         if (sig_rates(rs, x, s) != 0 || place_sig(d, s) != 0)

@@ -85,7 +85,21 @@ static int app_ok(const kn_sig_t *s, const kn_flow_t *f)
 
     if (!app || app == KN_APP_FAILED)
         return 0; /* not known (yet): neither a match nor a mismatch */
-    return s->app_neg ? app != (uint8_t)s->app : app == (uint8_t)s->app;
+    return app == (uint8_t)s->app;
+}
+
+/* app-layer-protocol conditions, checked on packets as Suricata does: nothing holds while the
+ * protocol is unknown; "failed" is a protocol like the others (so !http holds on it). */
+static int alp_ok(const kn_sig_t *s, const kn_flow_t *f)
+{
+    uint8_t app = f ? f->info.app_proto : 0, i;
+
+    if (!app)
+        return 0;
+    for (i = 0; i < s->nalp; i++)
+        if ((app == s->alp[i]) == ((s->alp_neg >> i) & 1))
+            return 0;
+    return 1;
 }
 
 static int num_ok(const kn_num_t *n, uint64_t v)
@@ -236,6 +250,10 @@ int kn_sig_packet_match(const kn_sig_t *s, const kn_packet_t *p, const kn_flow_t
     if (s->flow && !flow_ok(s, p, f, dir))
         return 0;
     if (s->app >= 0 && !app_ok(s, f))
+        return 0;
+    if (s->nalp && !alp_ok(s, f))
+        return 0;
+    if ((s->flags & KN_SIGF_PDONLY) && !(p->flags & KN_PKT_PROTO_DETECTED))
         return 0;
     if (s->nhdr && !hdr_ok(s, p, f))
         return 0;

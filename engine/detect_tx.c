@@ -3,8 +3,9 @@
  * When a parser reports progress on a transaction (the request is complete, the response is,
  * the handshake is), the transaction's buffers present so far are scanned with their prefilter
  * databases; the rules found, and the app-layer rules without a pattern, are checked in full
- * against those buffers. A rule alerts at most once per transaction, as in Suricata, however
- * often the transaction progresses. */
+ * against those buffers. A rule alerts at most once per transaction (once per direction when
+ * its buffers exist on both sides), as in Suricata, however often the transaction
+ * progresses. */
 #include "detect.h"
 
 #include <stdlib.h>
@@ -41,12 +42,14 @@ static void prefilter_tx(kn_detect_ctx_t *c)
     for (b = 1; b < KN_BUF_MAX; b++) {
         const kn_buffer_info_t *bi = kn_buffer_info((kn_buf_t)b);
         const uint8_t *buf;
-        uint32_t len;
+        uint32_t len, idx, n;
         if (!c->d->pf[KN_PF_APP(b)].mpm ||
             (bi->app != c->tx_parser->app && b != KN_BUF_FILE_DATA && b != KN_BUF_FILE_NAME))
             continue;
-        if (c->tx_parser->buffer(c->tx, b, c->dir, &buf, &len) && len)
-            kn_detect_scan(c, KN_PF_APP(b), buf, len);
+        n = kn_buffer_multi((kn_buf_t)b) ? KN_MULTI_MAX : 1;
+        for (idx = 0; idx < n && c->tx_parser->buffer(c->tx, b, c->dir, idx, &buf, &len); idx++)
+            if (len)
+                kn_detect_scan(c, KN_PF_APP(b), buf, len);
     }
 }
 
@@ -64,7 +67,9 @@ static int appkw_ok(const kn_detect_ctx_t *c, const kn_sig_t *s)
 
 static void check_tx_sig(kn_detect_ctx_t *c, const kn_sig_t *s)
 {
-    if (c->pass || fired(c->tx, s->idx) || !kn_sig_packet_match(s, c->p, c->f, c->dir))
+    uint32_t key = s->idx << 1 | (c->d->x[s->idx].tx_per_dir && c->dir == KN_TOCLIENT);
+
+    if (c->pass || fired(c->tx, key) || !kn_sig_packet_match(s, c->p, c->f, c->dir))
         return;
     if (s->napp && !appkw_ok(c, s))
         return;
@@ -74,7 +79,7 @@ static void check_tx_sig(kn_detect_ctx_t *c, const kn_sig_t *s)
         return;
     if (s->nlists && !kn_detect_lists_match(c, s, KN_SRC_PACKET))
         return;
-    remember(c->tx, s->idx);
+    remember(c->tx, key);
     kn_detect_matched(c, s, KN_SRC_PACKET);
 }
 

@@ -386,6 +386,7 @@ static void process_layer(kn_engine_t *e, kn_packet_t *p, kn_layer_t layer, int 
     kn_flow_t *f = NULL;
     int dir = KN_TOSERVER;
     uint32_t len;
+    uint8_t app_before;
 
     kn_decode(&e->dec, p, layer);
     if (p->flags & KN_PKT_INVALID) {
@@ -410,9 +411,12 @@ static void process_layer(kn_engine_t *e, kn_packet_t *p, kn_layer_t layer, int 
             kn_flow_update(e->flows, f, p, dir);
         else if (!(p->flags & KN_PKT_ICMP_ERROR))
             e->ctr.c[KN_CTR_FLOW_NO_FLOW_PKTS]++;
+        app_before = f ? f->info.app_proto : 0;
         stream_step(e, f, p, dir, &sv);
         if (f && p->proto == 17 && f->info.proto == 17)
             kn_app_datagram(&e->app, &f->app, &f->info, f, p, dir);
+        if (f && !app_before && f->info.app_proto)
+            p->flags |= KN_PKT_PROTO_DETECTED;
     }
     if (p->inner_layer && too_deep(p, slot)) {
         e->ctr.c[KN_CTR_TOO_MANY_LAYERS]++;
@@ -482,5 +486,8 @@ int kn_engine_set_ruleset(kn_engine_t *e, const kn_ruleset_t *rs)
     if (!e->det)
         return KN_ERR;
     e->det->state_memcap = e->cfg.detect_state_memcap;
+    if (rs->uses_buf[KN_BUF_SSH_HASSH] || rs->uses_buf[KN_BUF_SSH_HASSH_SERVER] ||
+        rs->uses_buf[KN_BUF_SSH_HASSH_STRING] || rs->uses_buf[KN_BUF_SSH_HASSH_SERVER_STRING])
+        e->cfg.ssh_hassh = 1; /* as Suricata: a rule on HASSH turns it on */
     return KN_OK;
 }

@@ -72,6 +72,7 @@ enum {
     KN_PKT_HAS_L4 = 1u << 6,      /* sport/dport/tcp fields are valid */
     KN_PKT_ACCT_L3 = 1u << 7,     /* count bytes from the IP header (VXLAN inner frames) */
     KN_PKT_PSEUDO = 1u << 8,      /* made up at a flow's end to inspect its last stream data */
+    KN_PKT_PROTO_DETECTED = 1u << 9, /* its flow's app protocol became known (or failed) here */
 };
 
 typedef struct kn_packet kn_packet_t;

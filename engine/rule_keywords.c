@@ -669,13 +669,18 @@ static int kw_app_layer_protocol(kn_rparse_t *ps, const char *val)
     char buf[64], *p[2];
     int app;
 
+    kn_sig_t *s = ps->s;
+    int neg;
+
     snprintf(buf, sizeof(buf), "%s", val);
     kn_split(buf, p, 2);
-    ps->s->app_neg = p[0][0] == '!';
-    if ((app = kn_app_by_name(p[0] + ps->s->app_neg)) < 0)
+    neg = p[0][0] == '!';
+    if ((app = kn_app_by_name(p[0] + neg)) < 0)
         return kn_kw_unsupported(ps, "unknown application protocol '%.30s'", p[0]);
-    ps->s->app = (int8_t)app;
-    ps->s->flags |= KN_SIGF_NEEDS_APP;
+    if (s->nalp == sizeof(s->alp))
+        return kn_kw_fail(ps, "more than %zu app-layer-protocol conditions", sizeof(s->alp));
+    s->alp_neg |= (uint8_t)(neg << s->nalp);
+    s->alp[s->nalp++] = (uint8_t)app;
     return KN_KW_OK;
 }
 
@@ -738,6 +743,24 @@ const kn_keyword_t kn_other_keywords[] = {
 
 /* ---- completing a rule --------------------------------------------------------------------- */
 
+/* A payload list left empty when its only content moved on (content:"GET"; http_method;)
+ * would demand a payload the transaction does not have: such lists go. */
+static void drop_empty_lists(kn_sig_t *s)
+{
+    int i, k = 0;
+
+    for (i = 0; i < s->nlists; i++) {
+        if (s->lists[i].n == 0 && s->lists[i].nxforms == 0) {
+            free(s->lists[i].sm);
+            if (s->fp_list > k)
+                s->fp_list--;
+            continue;
+        }
+        s->lists[k++] = s->lists[i];
+    }
+    s->nlists = (uint8_t)k;
+}
+
 /* Flags from the lists: what the rule needs. A relative item first in its buffer is relative
  * to the buffer's start, as in Suricata. */
 static int check_lists(kn_rparse_t *ps)
@@ -745,6 +768,7 @@ static int check_lists(kn_rparse_t *ps)
     kn_sig_t *s = ps->s;
     int i;
 
+    drop_empty_lists(s);
     for (i = 0; i < s->nlists; i++) {
         kn_smlist_t *l = &s->lists[i];
         const kn_buffer_info_t *bi = kn_buffer_info((kn_buf_t)l->buf);
@@ -776,10 +800,18 @@ static int bits_iponly(const kn_sig_t *s)
  * through the address index (reputation lists). */
 static int is_iponly(const kn_sig_t *s)
 {
-    return s->app < 0 && s->sp.any && s->dp.any && s->nlists == 0 && s->nhdr == 0 && !s->flow &&
+    return s->app < 0 && !s->nalp && s->sp.any && s->dp.any && s->nlists == 0 && s->nhdr == 0 && !s->flow &&
            bits_iponly(s) && !s->nints && !s->nevents && !s->napp && !s->tcp_flags_mode &&
            !s->fragbits_set && !s->ipopts_mask && !s->ipopts_any &&
            !(s->flags & (KN_SIGF_SAMEIP | KN_SIGF_NOT_SAMEIP)) && s->proto != KN_SP_PKTHDR;
+}
+
+/* app-layer-protocol and addresses only: like Suricata's protocol-detection-only rules it is
+ * checked on the packet where the protocol became known, not on every packet after. */
+static int is_pdonly(const kn_sig_t *s)
+{
+    return s->nalp && s->app < 0 && s->nlists == 0 && s->nhdr == 0 && !s->flow && !s->nbits &&
+           !s->nints && !s->nevents && !s->napp;
 }
 
 int kn_rule_finish(kn_rparse_t *ps)
@@ -796,5 +828,7 @@ int kn_rule_finish(kn_rparse_t *ps)
         s->priority = s->classtype >= 0 ? ps->rs->classes[s->classtype].prio : 3;
     if (is_iponly(s))
         s->flags |= KN_SIGF_IPONLY;
+    if (is_pdonly(s))
+        s->flags |= KN_SIGF_PDONLY;
     return KN_KW_OK;
 }

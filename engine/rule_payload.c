@@ -96,6 +96,24 @@ kn_sm_t *kn_sig_add_sm(kn_rparse_t *ps, int buf, int type)
     return li < 0 ? NULL : add_to_list(ps, li, type);
 }
 
+/* The buffer an item goes to: a relative item right after `content:"x"; http_header;` is
+ * relative to that content, so it joins the content's buffer (as Suricata places it) instead
+ * of the payload. */
+static int item_buf(const kn_rparse_t *ps, int relative)
+{
+    int lc = ps->last_content_list;
+
+    if (relative && ps->cur_buf == KN_BUF_PAYLOAD && lc >= 0 &&
+        ps->s->lists[lc].buf != KN_BUF_PAYLOAD && !ps->s->lists[lc].nxforms)
+        return ps->s->lists[lc].buf;
+    return ps->cur_buf;
+}
+
+static int says_relative(const char *val)
+{
+    return val && strstr(val, "relative") != NULL;
+}
+
 static kn_sm_t *last_content(kn_rparse_t *ps)
 {
     if (ps->last_content_list < 0)
@@ -511,6 +529,8 @@ static int kw_pcre(kn_rparse_t *ps, const char *val)
         return kn_kw_fail(ps, "pcre: %s at offset %zu", (char *)msg, (size_t)erroff);
     }
     pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* a plain interpreter run if JIT is absent */
+    if (buf == ps->cur_buf)
+        buf = item_buf(ps, (opts & KN_PCRE_RELATIVE) != 0);
     if (!(sm = kn_sig_add_sm(ps, buf, KN_SM_PCRE))) {
         pcre2_code_free(code);
         return kn_kw_fail(ps, "out of memory");
@@ -572,9 +592,9 @@ static int byte_check(kn_rparse_t *ps, const char *kw, kn_bytes_t *b)
     return KN_KW_OK;
 }
 
-static kn_sm_t *byte_item(kn_rparse_t *ps, int type, const char *kw)
+static kn_sm_t *byte_item(kn_rparse_t *ps, int type, const char *kw, const char *val)
 {
-    kn_sm_t *sm = kn_sig_add_sm(ps, ps->cur_buf, type);
+    kn_sm_t *sm = kn_sig_add_sm(ps, item_buf(ps, says_relative(val)), type);
 
     if (!sm) {
         kn_kw_fail(ps, "%s: out of memory", kw);
@@ -597,7 +617,7 @@ static int kw_byte_test(kn_rparse_t *ps, const char *val)
     snprintf(buf, sizeof(buf), "%s", val);
     if ((n = kn_split(buf, p, 16)) < 4 || kn_parse_i64(p[0], 0, 64, &nb))
         return kn_kw_fail(ps, "byte_test: expected bytes,operator,value,offset[,options]");
-    if (!(sm = byte_item(ps, KN_SM_BYTE_TEST, "byte_test")))
+    if (!(sm = byte_item(ps, KN_SM_BYTE_TEST, "byte_test", val)))
         return KN_KW_FAIL;
     b = &sm->u.bytes;
     b->nbytes = (uint8_t)nb;
@@ -640,7 +660,7 @@ static int kw_byte_jump(kn_rparse_t *ps, const char *val)
     snprintf(buf, sizeof(buf), "%s", val);
     if ((n = kn_split(buf, p, 16)) < 2 || kn_parse_i64(p[0], 0, 64, &nb))
         return kn_kw_fail(ps, "byte_jump: expected bytes,offset[,options]");
-    if (!(sm = byte_item(ps, KN_SM_BYTE_JUMP, "byte_jump")))
+    if (!(sm = byte_item(ps, KN_SM_BYTE_JUMP, "byte_jump", val)))
         return KN_KW_FAIL;
     b = &sm->u.bytes;
     b->nbytes = (uint8_t)nb;
@@ -697,7 +717,7 @@ static int kw_byte_extract(kn_rparse_t *ps, const char *val)
         return kn_kw_fail(ps, "byte_extract: expected bytes,offset,name[,options]");
     if ((var = new_var(ps, "byte_extract", p[2])) < 0)
         return KN_KW_FAIL;
-    if (!(sm = byte_item(ps, KN_SM_BYTE_EXTRACT, "byte_extract")))
+    if (!(sm = byte_item(ps, KN_SM_BYTE_EXTRACT, "byte_extract", val)))
         return KN_KW_FAIL;
     b = &sm->u.bytes;
     b->nbytes = (uint8_t)nb;
@@ -732,7 +752,7 @@ static int kw_byte_math(kn_rparse_t *ps, const char *val)
 
     snprintf(buf, sizeof(buf), "%s", val);
     n = kn_split(buf, p, 16);
-    if (!(sm = byte_item(ps, KN_SM_BYTE_MATH, "byte_math")))
+    if (!(sm = byte_item(ps, KN_SM_BYTE_MATH, "byte_math", val)))
         return KN_KW_FAIL;
     b = &sm->u.bytes;
     for (i = 0; i < n; i++) {
@@ -785,7 +805,7 @@ static int kw_isdataat(kn_rparse_t *ps, const char *val)
 
     snprintf(buf, sizeof(buf), "%s", val + neg);
     n = kn_split(buf, p, 3);
-    if (!(sm = kn_sig_add_sm(ps, ps->cur_buf, KN_SM_ISDATAAT)))
+    if (!(sm = kn_sig_add_sm(ps, item_buf(ps, says_relative(val)), KN_SM_ISDATAAT)))
         return kn_kw_fail(ps, "out of memory");
     if (parse_val(ps, p[0], 0, 65535, &sm->u.isdataat.n))
         return KN_KW_FAIL;
@@ -817,7 +837,7 @@ static int kw_base64_decode(kn_rparse_t *ps, const char *val)
     int n = 0, i;
     int64_t v;
 
-    if (!(sm = kn_sig_add_sm(ps, ps->cur_buf, KN_SM_BASE64_DECODE)))
+    if (!(sm = kn_sig_add_sm(ps, item_buf(ps, says_relative(val)), KN_SM_BASE64_DECODE)))
         return kn_kw_fail(ps, "out of memory");
     if (val) {
         snprintf(buf, sizeof(buf), "%s", val);

@@ -47,6 +47,7 @@ struct kn_ruleset {
     kn_names_t bad_kw; /* keywords that failed or are unsupported, with counts below */
     uint32_t *bad_kw_count;
     struct kn_detect *detect; /* set by kn_ruleset_build() */
+    uint8_t uses_buf[KN_BUF_MAX]; /* some rule reads this buffer (parsers then fill it) */
     char build_err[256];
 };
 

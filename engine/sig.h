@@ -305,6 +305,7 @@ enum {
     KN_SIGF_HAS_PAYLOAD = 1u << 7,  /* items on the payload/stream */
     KN_SIGF_TRANSACTIONAL = 1u << 8, /* => */
     KN_SIGF_NOT_SAMEIP = 1u << 9,
+    KN_SIGF_PDONLY = 1u << 10,      /* app-layer-protocol alone: once, when the protocol is known */
 };
 
 typedef struct kn_sig {
@@ -313,7 +314,9 @@ typedef struct kn_sig {
     uint8_t action;
     uint8_t proto;   /* kn_sproto_t */
     int8_t app;      /* kn_app_t required by the header or app-layer-protocol, -1 none */
-    uint8_t app_neg; /* app-layer-protocol:!x */
+    uint8_t alp[4];  /* app-layer-protocol:[!]x conditions, all must hold */
+    uint8_t alp_neg; /* bit i: alp[i] is negated */
+    uint8_t nalp;
     uint16_t flags;
     uint16_t flow;   /* KN_FLOW_* */
     uint8_t priority;

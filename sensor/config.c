@@ -58,6 +58,7 @@ static const kn_setting_t settings[] = {
     {"detect.flow-state-memcap", T_SIZE, E(detect_state_memcap), 1 << 16, UINT64_MAX},
     {"app-layer.enabled", T_U8BOOL, E(app_enabled), 0, 1},
     {"app-layer.state-cap", T_SIZE32, E(app_state_cap), 4096, UINT32_MAX},
+    {"app-layer.protocols.ssh.hassh", T_U8BOOL, E(ssh_hassh), 0, 1},
     {"app-layer.protocols.http.libhtp.default-config.request-body-limit", T_SIZE32,
      E(http_body_limit[0]), 0, UINT32_MAX},
     {"app-layer.protocols.http.libhtp.default-config.response-body-limit", T_SIZE32,

@@ -198,7 +198,7 @@ static unsigned flow_shape(const kn_eve_t *e, const kn_flow_info_t *fi)
     return cls | (unsigned)fi->vlan_n << 2 | tun << 4 | (unsigned)(e->live != 0) << 6 |
            (unsigned)(cls == CLS_ICMP && fi->icmp_seen[KN_TOCLIENT]) << 7 |
            (unsigned)(fi->proto == 6) << 8 | (unsigned)(fi->community_id[0] != 0) << 9 |
-           (unsigned)(fi->has_spi != 0) << 10;
+           (unsigned)(fi->has_spi != 0) << 10 | (unsigned)(fi->app_proto != 0) << 11;
 }
 
 static void build_flow_head(flow_tpl_t *t, unsigned shape)
@@ -237,6 +237,8 @@ static void build_flow_head(flow_tpl_t *t, unsigned shape)
             t->r_icmp_code = add_int(r, "response_icmp_code");
         }
     }
+    if (shape & 0x800)
+        t->app_proto = add_str(r, "app_proto");
     if (tun) {
         tn = json_object_new_object();
         t->t_src = add_str(tn, "src_ip");
@@ -355,6 +357,8 @@ static void fill_flow_head(kn_eve_t *e, flow_tpl_t *t, const kn_event_t *ev)
             json_object_set_int64(t->r_icmp_code, fi->icmp_code[KN_TOCLIENT]);
         }
     }
+    if (t->app_proto)
+        json_object_set_string(t->app_proto, kn_app_name(fi->app_proto));
     if (t->t_src)
         fill_tunnel(t, fi);
 }
@@ -413,12 +417,37 @@ static const char *packet_source(const kn_packet_t *p)
     }
 }
 
+void kn_eve_add_vlans(json_object *o, const uint16_t *vlan, uint8_t n)
+{
+    json_object *va;
+    uint8_t i;
+
+    if (!n)
+        return;
+    va = json_object_new_array();
+    for (i = 0; i < n; i++)
+        json_object_array_add(va, json_object_new_int64(vlan[i]));
+    json_object_object_add_ex(o, "vlan", va, NEW_KEY);
+}
+
+void kn_eve_add_endpoint(json_object *o, int dest, uint8_t ip_v, const kn_addr_t *a, int port)
+{
+    char buf[48];
+
+    kn_eve_addr(ip_v, a, buf);
+    json_object_object_add_ex(o, dest ? "dest_ip" : "src_ip", json_object_new_string(buf),
+                              NEW_KEY);
+    if (port >= 0)
+        json_object_object_add_ex(o, dest ? "dest_port" : "src_port",
+                                  json_object_new_int64(port), NEW_KEY);
+}
+
 /* The packet's tuple (with its flow's id when it has one), for packet-triggered events. */
 void kn_eve_packet_head(kn_eve_t *e, json_object *o, const kn_event_t *ev, const char *type)
 {
     const kn_packet_t *p = ev->pkt;
     char buf[48], pb[8];
-    uint8_t i;
+    int l4 = (p->flags & KN_PKT_HAS_L4) != 0;
 
     json_object_object_add_ex(o, "timestamp", json_object_new_string(timestamp(ev->ts, buf)),
                               NEW_KEY);
@@ -431,21 +460,10 @@ void kn_eve_packet_head(kn_eve_t *e, json_object *o, const kn_event_t *ev, const
         json_object_object_add_ex(o, "pcap_cnt", json_object_new_int64((int64_t)p->pcap_cnt),
                                   NEW_KEY);
     add_const(o, "event_type", type);
-    if (p->vlan_n) {
-        json_object *va = json_object_new_array();
-        for (i = 0; i < p->vlan_n; i++)
-            json_object_array_add(va, json_object_new_int64(p->vlan[i]));
-        json_object_object_add_ex(o, "vlan", va, NEW_KEY);
-    }
+    kn_eve_add_vlans(o, p->vlan, p->vlan_n);
     if (p->ip_v) {
-        kn_eve_addr(p->ip_v, &p->src, buf);
-        json_object_object_add_ex(o, "src_ip", json_object_new_string(buf), NEW_KEY);
-        if (p->flags & KN_PKT_HAS_L4)
-            json_object_object_add_ex(o, "src_port", json_object_new_int64(p->sport), NEW_KEY);
-        kn_eve_addr(p->ip_v, &p->dst, buf);
-        json_object_object_add_ex(o, "dest_ip", json_object_new_string(buf), NEW_KEY);
-        if (p->flags & KN_PKT_HAS_L4)
-            json_object_object_add_ex(o, "dest_port", json_object_new_int64(p->dport), NEW_KEY);
+        kn_eve_add_endpoint(o, 0, p->ip_v, &p->src, l4 ? p->sport : -1);
+        kn_eve_add_endpoint(o, 1, p->ip_v, &p->dst, l4 ? p->dport : -1);
         json_object_object_add_ex(o, "ip_v", json_object_new_int64(p->ip_v), NEW_KEY);
         add_const(o, "proto", kn_eve_proto_name(p->proto, pb));
         if ((p->proto == 1 || p->proto == 58) && p->l4) {

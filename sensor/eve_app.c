@@ -19,6 +19,13 @@ static const char *app_type(const kn_eve_t *e, int app)
     }
 }
 
+/* A TLS session is logged when it showed something: a certificate, resumption, or TLS 1.3
+ * (as Suricata); a lone ClientHello is not. */
+static int loggable(const kn_app_event_t *a)
+{
+    return a->app != KN_APP_TLS || ((const kn_tls_info_t *)a->info)->loggable;
+}
+
 json_object *kn_eve_app_object(kn_eve_t *e, int app, const void *info)
 {
     switch (app) {
@@ -41,12 +48,14 @@ const char *kn_eve_app_key(int app)
     }
 }
 
-/* The flow's tuple, client to server, for events about a transaction rather than a packet. */
-void kn_eve_flow_head(kn_eve_t *e, json_object *o, const kn_event_t *ev, const char *type)
+/* The flow's tuple, client to server (server to client with reverse), for events about a
+ * transaction rather than a packet. */
+void kn_eve_flow_head(kn_eve_t *e, json_object *o, const kn_event_t *ev, const char *type,
+                      int reverse)
 {
     const kn_flow_info_t *fi = ev->flow;
+    const kn_addr_t *sa = reverse ? &fi->dst : &fi->src, *da = reverse ? &fi->src : &fi->dst;
     char buf[48], pb[8];
-    uint8_t i;
 
     kn_eve_timestamp(ev->ts, buf);
     json_object_object_add_ex(o, "timestamp", json_object_new_string(buf), NEW_KEY);
@@ -58,18 +67,9 @@ void kn_eve_flow_head(kn_eve_t *e, json_object *o, const kn_event_t *ev, const c
         json_object_object_add_ex(o, "pcap_cnt", json_object_new_int64((int64_t)ev->pkt->pcap_cnt),
                                   NEW_KEY);
     json_object_object_add_ex(o, "event_type", json_object_new_string(type), NEW_KEY);
-    if (fi->vlan_n) {
-        json_object *va = json_object_new_array();
-        for (i = 0; i < fi->vlan_n; i++)
-            json_object_array_add(va, json_object_new_int64(fi->vlan[i]));
-        json_object_object_add_ex(o, "vlan", va, NEW_KEY);
-    }
-    kn_eve_addr(fi->ip_v, &fi->src, buf);
-    json_object_object_add_ex(o, "src_ip", json_object_new_string(buf), NEW_KEY);
-    json_object_object_add_ex(o, "src_port", json_object_new_int64(fi->sp), NEW_KEY);
-    kn_eve_addr(fi->ip_v, &fi->dst, buf);
-    json_object_object_add_ex(o, "dest_ip", json_object_new_string(buf), NEW_KEY);
-    json_object_object_add_ex(o, "dest_port", json_object_new_int64(fi->dp), NEW_KEY);
+    kn_eve_add_vlans(o, fi->vlan, fi->vlan_n);
+    kn_eve_add_endpoint(o, 0, fi->ip_v, sa, reverse ? fi->dp : fi->sp);
+    kn_eve_add_endpoint(o, 1, fi->ip_v, da, reverse ? fi->sp : fi->dp);
     json_object_object_add_ex(o, "ip_v", json_object_new_int64(fi->ip_v), NEW_KEY);
     json_object_object_add_ex(o, "proto", json_object_new_string(kn_eve_proto_name(fi->proto, pb)),
                               NEW_KEY);
@@ -85,10 +85,11 @@ void kn_eve_app(kn_eve_t *e, const kn_event_t *ev)
     const char *type = app_type(e, a->app);
     json_object *o, *obj;
 
-    if (!type || !ev->flow || !(obj = kn_eve_app_object(e, a->app, a->info)))
+    if (!type || !ev->flow || !loggable(a) || !(obj = kn_eve_app_object(e, a->app, a->info)))
         return;
     o = json_object_new_object();
-    kn_eve_flow_head(e, o, ev, type);
+    /* a DNS response is told from the responder's side, as Suricata 8 (eve dns v3) does */
+    kn_eve_flow_head(e, o, ev, type, a->app == KN_APP_DNS && !a->to_server);
     json_object_object_add_ex(o, "tx_id", json_object_new_int64((int64_t)a->tx_id), NEW_KEY);
     json_object_object_add_ex(o, kn_eve_app_key(a->app), obj, NEW_KEY);
     kn_eve_write(e, o);

@@ -1,9 +1,335 @@
-/* eve_dns.c: the "dns" object of an eve event from a kn_dns_info_t (placeholder until the parser lands). */
+/* eve_dns.c: the "dns" object of an eve event from a kn_dns_info_t, in Suricata 8's version 3
+ * layout (the same object in dns events and in alerts): header fields, "queries", "answers"
+ * with "grouped", "authorities" and "additionals". As Suricata does, a TXT record with several
+ * strings is one entry per string, names are written as raw bytes (UTF-8 when they are, bytes
+ * above 0x7f as "\xNN" text otherwise), and types Suricata does not decode carry no rdata. */
 #include "eve_private.h"
 
-json_object *kn_eve_dns_object(kn_eve_t *e, const kn_dns_info_t *info)
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_GROUPS 16
+
+/* Suricata's text of bytes that may not be UTF-8 (its jsonbuilder string_from_bytes). */
+static int utf8_ok(const uint8_t *p, uint32_t n)
 {
+    uint32_t i = 0, k, need;
+
+    while (i < n) {
+        uint8_t c = p[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        need = c >= 0xF0 && c <= 0xF4 ? 3 : c >= 0xE0 ? 2 : c >= 0xC2 && c < 0xE0 ? 1 : 0;
+        if (!need || c > 0xF4 || n - i - 1 < need)
+            return 0;
+        for (k = 1; k <= need; k++)
+            if ((p[i + k] & 0xC0) != 0x80)
+                return 0;
+        if ((c == 0xE0 && p[i + 1] < 0xA0) || (c == 0xED && p[i + 1] > 0x9F) ||
+            (c == 0xF0 && p[i + 1] < 0x90) || (c == 0xF4 && p[i + 1] > 0x8F))
+            return 0;
+        i += need + 1;
+    }
+    return 1;
+}
+
+static json_object *bytes_str(const uint8_t *p, uint32_t n)
+{
+    char *buf, *w;
+    uint32_t i;
+    json_object *o;
+
+    if (!p)
+        return json_object_new_string("");
+    if (utf8_ok(p, n))
+        return json_object_new_string_len((const char *)p, (int)n);
+    if (!(buf = malloc((size_t)n * 4 + 1)))
+        return json_object_new_string("");
+    for (w = buf, i = 0; i < n; i++) {
+        if (p[i] < 0x80)
+            *w++ = (char)p[i];
+        else
+            w += snprintf(w, 5, "\\x%02x", p[i]);
+    }
+    o = json_object_new_string_len(buf, (int)(w - buf));
+    free(buf);
+    return o;
+}
+
+static void add(json_object *o, const char *k, json_object *v)
+{
+    json_object_object_add_ex(o, k, v, NEW_KEY);
+}
+
+static void add_u(json_object *o, const char *k, uint64_t v)
+{
+    add(o, k, json_object_new_int64((int64_t)v));
+}
+
+/* "A", or the number as text when Suricata has no name. buf: 8 bytes. */
+static const char *type_text(uint16_t t, char *buf)
+{
+    const char *n = kn_dns_rrtype_name(t);
+
+    if (n)
+        return n;
+    snprintf(buf, 8, "%u", t);
+    return buf;
+}
+
+static json_object *soa_object(const kn_dns_rr_t *r)
+{
+    json_object *o = json_object_new_object();
+    static const char *const keys[5] = {"serial", "refresh", "retry", "expire", "minimum"};
+    int i;
+
+    add(o, "mname", bytes_str(r->rdata.p, r->rdata.len));
+    if (r->rdata_truncated)
+        add(o, "mname_truncated", json_object_new_boolean(1));
+    add(o, "rname", bytes_str(r->rdata2.p, r->rdata2.len));
+    for (i = 0; i < 5; i++)
+        add_u(o, keys[i], r->num[i]);
+    return o;
+}
+
+static json_object *srv_object(const kn_dns_rr_t *r)
+{
+    json_object *o = json_object_new_object();
+
+    add_u(o, "priority", r->num[0]);
+    add_u(o, "weight", r->num[1]);
+    add_u(o, "port", r->num[2]);
+    add(o, "name", bytes_str(r->rdata.p, r->rdata.len));
+    return o;
+}
+
+static json_object *sshfp_object(const kn_dns_rr_t *r)
+{
+    json_object *o = json_object_new_object();
+    char *hex = malloc((size_t)r->rdata.len * 3 + 1);
+    uint32_t i;
+
+    if (hex) {
+        hex[0] = '\0';
+        for (i = 0; i < r->rdata.len; i++)
+            snprintf(hex + i * 3, 4, "%s%02x", i ? ":" : "", r->rdata.p[i]);
+        add(o, "fingerprint", json_object_new_string(hex));
+        free(hex);
+    }
+    add_u(o, "algo", r->num[0]);
+    add_u(o, "type", r->num[1]);
+    return o;
+}
+
+/* EDNS options (RFC 6891 6.1.2): code, length, data; each as {"code", "data" in hex}. */
+static json_object *opt_array(const kn_dns_rr_t *r)
+{
+    json_object *a = json_object_new_array();
+    const uint8_t *p = r->rdata.p;
+    uint32_t off = 0, n, i;
+    char *hex;
+
+    while (r->rdata.len - off >= 4) {
+        json_object *o = json_object_new_object();
+        n = (uint32_t)(p[off + 2] << 8 | p[off + 3]);
+        if (n > r->rdata.len - off - 4)
+            n = r->rdata.len - off - 4;
+        add_u(o, "code", (uint64_t)(p[off] << 8 | p[off + 1]));
+        if ((hex = malloc((size_t)n * 2 + 1))) {
+            for (i = 0; i < n; i++)
+                snprintf(hex + 2 * i, 3, "%02x", p[off + 4 + i]);
+            hex[2 * n] = '\0';
+            add(o, "data", json_object_new_string(hex));
+            free(hex);
+        }
+        json_object_array_add(a, o);
+        off += 4 + n;
+    }
+    return a;
+}
+
+/* The TXT strings of r, one at a time: *at walks the wire form. 0 when none is left. */
+static int next_txt(const kn_dns_rr_t *r, uint32_t *at, const uint8_t **s, uint32_t *n)
+{
+    if (*at >= r->rdata.len)
+        return 0;
+    *n = r->rdata.p[*at];
+    if (*n > r->rdata.len - *at - 1)
+        return 0;
+    *s = r->rdata.p + *at + 1;
+    *at += 1 + *n;
+    return 1;
+}
+
+/* One detailed entry; txt: the string of a TXT record this entry carries. marks: write the
+ * *_truncated flags (the schema has them for authorities only, though Suricata 8 writes them in
+ * every section). */
+static json_object *rr_object(const kn_dns_rr_t *r, const uint8_t *txt, uint32_t txt_len,
+                              int marks)
+{
+    json_object *o = json_object_new_object();
+    char tb[8];
+
+    add(o, "rrname", bytes_str(r->name.p, r->name.len));
+    if (r->name_truncated && marks)
+        add(o, "rrname_truncated", json_object_new_boolean(1));
+    add(o, "rrtype", json_object_new_string(type_text(r->type, tb)));
+    add_u(o, "ttl", r->ttl);
+    switch (r->kind) {
+    case KN_DNS_RD_TEXT:
+        add(o, "rdata", bytes_str(r->rdata.p, r->rdata.len));
+        if (r->rdata_truncated && marks)
+            add(o, "rdata_truncated", json_object_new_boolean(1));
+        break;
+    case KN_DNS_RD_TXT: add(o, "rdata", bytes_str(txt, txt_len)); break;
+    case KN_DNS_RD_SOA: add(o, "soa", soa_object(r)); break;
+    case KN_DNS_RD_SRV: add(o, "srv", srv_object(r)); break;
+    case KN_DNS_RD_SSHFP: add(o, "sshfp", sshfp_object(r)); break;
+    case KN_DNS_RD_OPT: add(o, "opt", opt_array(r)); break;
+    default: break;
+    }
+    return o;
+}
+
+/* A section's entries into array a (a TXT record gives one entry per string). */
+static void section_into(json_object *a, const kn_dns_rr_t *rr, uint16_t n, int additionals,
+                         int marks)
+{
+    uint16_t i;
+    uint32_t at, len;
+    const uint8_t *s;
+
+    for (i = 0; i < n; i++) {
+        const kn_dns_rr_t *r = &rr[i];
+        if (additionals && r->kind == KN_DNS_RD_OPT && !r->rdata.len)
+            continue;
+        if (r->kind != KN_DNS_RD_TXT) {
+            json_object_array_add(a, rr_object(r, NULL, 0, marks));
+            continue;
+        }
+        for (at = 0; next_txt(r, &at, &s, &len);)
+            json_object_array_add(a, rr_object(r, s, len, marks));
+    }
+}
+
+/* The array under "grouped" for r's type, created in the order types first appear. */
+static json_object *group_of(json_object *grouped, const kn_dns_rr_t *r)
+{
+    char tb[8];
+    const char *k = type_text(r->type, tb);
+    json_object *a;
+
+    if (json_object_object_get_ex(grouped, k, &a))
+        return a;
+    a = json_object_new_array();
+    json_object_object_add(grouped, k, a);
+    return a;
+}
+
+/* Answers by type (Suricata's "grouped" format, which it writes beside the detailed one). */
+static json_object *grouped_object(const kn_dns_info_t *in)
+{
+    json_object *g = json_object_new_object();
+    uint16_t i;
+    uint32_t at, len;
+    const uint8_t *s;
+
+    for (i = 0; i < in->n_answers; i++) {
+        const kn_dns_rr_t *r = &in->answers[i];
+        switch (r->kind) {
+        case KN_DNS_RD_TEXT:
+            json_object_array_add(group_of(g, r), bytes_str(r->rdata.p, r->rdata.len));
+            break;
+        case KN_DNS_RD_TXT:
+            for (at = 0; next_txt(r, &at, &s, &len);)
+                json_object_array_add(group_of(g, r), bytes_str(s, len));
+            break;
+        case KN_DNS_RD_SOA: json_object_array_add(group_of(g, r), soa_object(r)); break;
+        case KN_DNS_RD_SRV: json_object_array_add(group_of(g, r), srv_object(r)); break;
+        case KN_DNS_RD_SSHFP: json_object_array_add(group_of(g, r), sshfp_object(r)); break;
+        default: break;
+        }
+    }
+    return g;
+}
+
+static void add_header(json_object *o, const kn_dns_info_t *in)
+{
+    static const struct {
+        uint16_t bit;
+        const char *key;
+    } bits[] = {{0x8000, "qr"}, {0x0400, "aa"}, {0x0200, "tc"}, {0x0100, "rd"}, {0x0080, "ra"},
+                {0x0040, "z"}};
+    const char *rc = kn_dns_rcode_name(in->rcode);
+    char buf[8];
+    size_t i;
+
+    add_u(o, "version", 3);
+    add(o, "type", json_object_new_string(in->is_response ? "response" : "request"));
+    add_u(o, "tx_id", in->tx_id);
+    add_u(o, "id", in->id);
+    snprintf(buf, sizeof(buf), "%x", in->flags);
+    add(o, "flags", json_object_new_string(buf));
+    for (i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
+        if (in->flags & bits[i].bit)
+            add(o, bits[i].key, json_object_new_boolean(1));
+    add_u(o, "opcode", in->opcode);
+    if (!rc) {
+        snprintf(buf, sizeof(buf), "%u", in->rcode);
+        rc = buf;
+    }
+    add(o, "rcode", json_object_new_string(rc));
+}
+
+/* A non-empty section as an array under key (the schema wants at least one item). */
+static void add_section(json_object *o, const char *key, const kn_dns_rr_t *rr, uint16_t n,
+                        int additionals, int marks)
+{
+    json_object *a;
+
+    if (!n)
+        return;
+    a = json_object_new_array();
+    section_into(a, rr, n, additionals, marks);
+    if (json_object_array_length(a))
+        add(o, key, a);
+    else
+        json_object_put(a);
+}
+
+static json_object *queries_array(const kn_dns_info_t *in)
+{
+    json_object *a = json_object_new_array();
+    char tb[8];
+    uint16_t i;
+
+    for (i = 0; i < in->n_queries; i++) {
+        const kn_dns_rr_t *q = &in->queries[i];
+        json_object *o = json_object_new_object();
+        add(o, "rrname", bytes_str(q->name.p, q->name.len));
+        add(o, "rrtype", json_object_new_string(type_text(q->type, tb)));
+        if (q->name_truncated)
+            add(o, "rrname_truncated", json_object_new_boolean(1));
+        json_object_array_add(a, o);
+    }
+    return a;
+}
+
+json_object *kn_eve_dns_object(kn_eve_t *e, const kn_dns_info_t *in)
+{
+    json_object *o = json_object_new_object();
+
     (void)e;
-    (void)info;
-    return json_object_new_object();
+    add_header(o, in);
+    if (in->n_queries)
+        add(o, "queries", queries_array(in));
+    add_section(o, "answers", in->answers, in->n_answers, 0, 0);
+    if (in->n_answers)
+        add(o, "grouped", grouped_object(in));
+    add_section(o, "authorities", in->authorities, in->n_authorities, 0, 1);
+    add_section(o, "additionals", in->additionals, in->n_additionals, 1, 0);
+    return o;
 }

@@ -6,7 +6,7 @@
 
 #include "eve.h"
 
-#define FLOW_SHAPES 2048
+#define FLOW_SHAPES 4096
 #define TCP_SHAPES 512
 #define SER_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
 #define NEW_KEY (JSON_C_OBJECT_ADD_KEY_IS_NEW | JSON_C_OBJECT_KEY_IS_CONSTANT)
@@ -25,7 +25,7 @@ typedef struct flow_tpl {
     json_object *t_src, *t_dst, *t_sport, *t_dport, *t_proto, *t_depth;
     json_object *pkts_ts, *pkts_tc, *bytes_ts, *bytes_tc, *start, *end, *age, *state, *reason,
         *alerted;
-    json_object *cid;
+    json_object *cid, *app_proto;
 } flow_tpl_t;
 
 #define MAX_IFACES 16
@@ -56,7 +56,12 @@ const char *kn_eve_proto_name(uint8_t proto, char *buf);
 
 /* App-layer events (eve_app.c): the flow's tuple client to server; a transaction's event; the
  * object of one protocol's transaction (NULL for a protocol without one) and its key. */
-void kn_eve_flow_head(kn_eve_t *e, json_object *o, const kn_event_t *ev, const char *type);
+void kn_eve_flow_head(kn_eve_t *e, json_object *o, const kn_event_t *ev, const char *type,
+                      int reverse);
+/* "vlan": [..] when n > 0 */
+void kn_eve_add_vlans(json_object *o, const uint16_t *vlan, uint8_t n);
+/* src_ip/src_port (dest 0) or dest_ip/dest_port (dest 1); port < 0: none */
+void kn_eve_add_endpoint(json_object *o, int dest, uint8_t ip_v, const kn_addr_t *a, int port);
 void kn_eve_app(kn_eve_t *e, const kn_event_t *ev);
 json_object *kn_eve_app_object(kn_eve_t *e, int app, const void *info);
 const char *kn_eve_app_key(int app);

@@ -739,8 +739,31 @@ START_TEST(moved_content_leaves_no_payload_inspection)
 {
     parse(R("content:\"x\"; http_uri;"));
     ck_assert_ptr_null(list_of(KN_BUF_PAYLOAD));
+    /* no empty payload list either: it would demand a payload the transaction lacks */
+    ck_assert_uint_eq(sig->nlists, 1);
+    ck_assert_uint_eq(sig->lists[0].buf, KN_BUF_HTTP_URI);
+    ck_assert_int_eq(sig->fp_list, -1);
     ck_assert(!(sig->flags & KN_SIGF_HAS_PAYLOAD));
     ck_assert(sig->flags & KN_SIGF_NEEDS_APP);
+}
+END_TEST
+
+/* Relative items after a content moved by a legacy modifier stay with that content. */
+START_TEST(relative_items_follow_a_moved_content)
+{
+    parse(R("content:\"Basic \"; http_header; base64_decode:bytes 10, relative; base64_data; "
+            "content:\"x\";"));
+    ck_assert_ptr_null(list_of(KN_BUF_PAYLOAD));
+    ck_assert_uint_eq(list_of(KN_BUF_HTTP_HEADER)->n, 2);
+    ck_assert_uint_eq(list_of(KN_BUF_HTTP_HEADER)->sm[1].type, KN_SM_BASE64_DECODE);
+    ck_assert_uint_eq(list_of(KN_BUF_BASE64_DATA)->n, 1);
+    parse(R("content:\"/a\"; http_uri; isdataat:1,relative; pcre:\"/^b/R\"; "
+            "byte_test:1,=,0x62,0,relative;"));
+    ck_assert_ptr_null(list_of(KN_BUF_PAYLOAD));
+    ck_assert_uint_eq(list_of(KN_BUF_HTTP_URI)->n, 4);
+    /* not relative: still the payload's */
+    parse(R("content:\"/a\"; http_uri; isdataat:1;"));
+    ck_assert_uint_eq(list_of(KN_BUF_PAYLOAD)->n, 1);
 }
 END_TEST
 
@@ -1767,12 +1790,26 @@ END_TEST
 START_TEST(app_layer_protocol)
 {
     parse(R("app-layer-protocol:http;"));
-    ck_assert_int_eq(sig->app, KN_APP_HTTP);
-    ck_assert_uint_eq(sig->app_neg, 0);
-    ck_assert(sig->flags & KN_SIGF_NEEDS_APP);
-    parse(R("app-layer-protocol:!tls,final;"));
-    ck_assert_int_eq(sig->app, KN_APP_TLS);
-    ck_assert_uint_eq(sig->app_neg, 1);
+    ck_assert_uint_eq(sig->nalp, 1);
+    ck_assert_uint_eq(sig->alp[0], KN_APP_HTTP);
+    ck_assert_uint_eq(sig->alp_neg, 0);
+    /* a packet condition, as in Suricata: the rule does not wait for a transaction */
+    ck_assert(!(sig->flags & KN_SIGF_NEEDS_APP));
+    ck_assert(!(sig->flags & KN_SIGF_IPONLY));
+    ck_assert(sig->flags & KN_SIGF_PDONLY); /* checked where the protocol became known */
+    parse(R("flow:to_server; app-layer-protocol:http;"));
+    ck_assert(!(sig->flags & KN_SIGF_PDONLY)); /* then on every packet */
+    /* each condition is kept: "neither http nor tls" */
+    parse(R("app-layer-protocol:!http,final; app-layer-protocol:!tls,final;"));
+    ck_assert_uint_eq(sig->nalp, 2);
+    ck_assert_uint_eq(sig->alp[0], KN_APP_HTTP);
+    ck_assert_uint_eq(sig->alp[1], KN_APP_TLS);
+    ck_assert_uint_eq(sig->alp_neg, 3);
+    parse(R("app-layer-protocol:failed;"));
+    ck_assert_uint_eq(sig->alp[0], KN_APP_FAILED);
+    fails(R("app-layer-protocol:http; app-layer-protocol:tls; app-layer-protocol:dns; "
+            "app-layer-protocol:ssh; app-layer-protocol:smtp;"),
+          "app-layer-protocol", "more than 4 app-layer-protocol conditions");
     unsupported(R("app-layer-protocol:gopher;"), "app-layer-protocol",
                 "unknown application protocol 'gopher'");
 }
@@ -2054,6 +2091,7 @@ Suite *suite_rule(void)
     tcase_add_test(tc, sticky_buffer_needs_app_layer);
     tcase_add_test(tc, moved_content_leaves_no_payload_inspection);
     tcase_add_test(tc, pkt_data_returns_to_the_payload);
+    tcase_add_test(tc, relative_items_follow_a_moved_content);
     tcase_add_test(tc, uricontent_goes_to_the_uri);
     tcase_add_test(tc, modifier_errors);
     tcase_add_test(tc, base64_data_is_no_app_buffer);
