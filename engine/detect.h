@@ -75,6 +75,8 @@ typedef struct kn_sigx {
     uint8_t tx_per_dir;       /* on a transaction, may alert once from each direction */
 } kn_sigx_t;
 
+_Static_assert(KN_BUF_MAX <= 255, "txbuf holds buffer ids in uint8_t");
+
 struct kn_detect {
     kn_pf_t pf[KN_PF_MAX];
     kn_portidx_t idx[KN_PC_MAX];
@@ -82,6 +84,9 @@ struct kn_detect {
     kn_ipidx_t *ipo[2];   /* IP-only rules by source [0] or destination [1] address set */
     kn_idlist_t ipo_any;  /* IP-only rules on any address on both sides */
     kn_idlist_t app_nopattern; /* app-layer rules with no pattern (the app layer runs them) */
+    /* per app protocol, the buffers with a prefilter database a transaction is scanned in */
+    uint8_t txbuf[KN_APP_MAX][KN_BUF_MAX]; /* kn_buf_t values: below 256 (asserted below) */
+    uint8_t ntxbuf[KN_APP_MAX];
     kn_sigx_t *x;              /* per signature position */
     uint32_t nsigs;
     uint32_t maxvars;

@@ -273,6 +273,23 @@ static int compile_all(kn_ruleset_t *rs, struct kn_detect *d)
     return 0;
 }
 
+/* Which buffers a transaction of each protocol is scanned in: its own that have a database,
+ * and the file buffers, which every protocol carrying files fills. */
+static void tx_buffers(struct kn_detect *d)
+{
+    int app, b;
+
+    for (app = 0; app < KN_APP_MAX; app++) {
+        d->ntxbuf[app] = 0;
+        for (b = 1; b < KN_BUF_MAX; b++) {
+            uint8_t owner = kn_buffer_info((kn_buf_t)b)->app;
+            if (d->pf[KN_PF_APP(b)].mpm &&
+                (owner == app || b == KN_BUF_FILE_DATA || b == KN_BUF_FILE_NAME))
+                d->txbuf[app][d->ntxbuf[app]++] = (uint8_t)b;
+        }
+    }
+}
+
 int kn_ruleset_build(kn_ruleset_t *rs, const void *cache, size_t cache_len)
 {
     struct kn_detect *d;
@@ -296,6 +313,7 @@ int kn_ruleset_build(kn_ruleset_t *rs, const void *cache, size_t cache_len)
         rs->stats.mpm_patterns += d->pf[w].npat;
         rs->stats.mpm_databases += d->pf[w].mpm != NULL;
     }
+    tx_buffers(d);
     d->built = 1;
     return KN_OK;
 }

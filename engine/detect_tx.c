@@ -34,19 +34,16 @@ static void remember(kn_app_tx_t *tx, uint32_t sig)
     tx->fired[tx->nfired++] = sig;
 }
 
-/* Every buffer of the transaction's protocol (and the file buffers) through its database. */
+/* Every buffer of the transaction's protocol (and the file buffers) through its database;
+ * each instance of a multi buffer. */
 static void prefilter_tx(kn_detect_ctx_t *c)
 {
-    int b;
+    uint8_t app = c->tx_parser->app, i;
 
-    for (b = 1; b < KN_BUF_MAX; b++) {
-        const kn_buffer_info_t *bi = kn_buffer_info((kn_buf_t)b);
+    for (i = 0; i < c->d->ntxbuf[app]; i++) {
+        int b = c->d->txbuf[app][i];
+        uint32_t n = kn_buffer_multi((kn_buf_t)b) ? KN_MULTI_MAX : 1, idx, len;
         const uint8_t *buf;
-        uint32_t len, idx, n;
-        if (!c->d->pf[KN_PF_APP(b)].mpm ||
-            (bi->app != c->tx_parser->app && b != KN_BUF_FILE_DATA && b != KN_BUF_FILE_NAME))
-            continue;
-        n = kn_buffer_multi((kn_buf_t)b) ? KN_MULTI_MAX : 1;
         for (idx = 0; idx < n && c->tx_parser->buffer(c->tx, b, c->dir, idx, &buf, &len); idx++)
             if (len)
                 kn_detect_scan(c, KN_PF_APP(b), buf, len);

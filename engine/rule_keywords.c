@@ -624,6 +624,13 @@ static int kw_stream_event(kn_rparse_t *ps, const char *val)
     return add_event(ps, name, KN_LAYER_STREAM);
 }
 
+/* app-layer-event:proto.name: the parsers raise their anomalies on the packet whose bytes
+ * showed them, so the condition is checked there like a decode event. */
+static int kw_app_event(kn_rparse_t *ps, const char *val)
+{
+    return add_event(ps, val, KN_LAYER_APPLAYER);
+}
+
 static int add_appkw(kn_rparse_t *ps, int kind, const char *val, int numeric, uint64_t max)
 {
     kn_sig_t *s = ps->s;
@@ -653,7 +660,6 @@ static int add_appkw(kn_rparse_t *ps, int kind, const char *val, int numeric, ui
 APPKW(kw_tls_version, KN_AK_TLS_VERSION, 0, 0)
 APPKW(kw_ssl_version, KN_AK_SSL_VERSION, 0, 0)
 APPKW(kw_ssl_state, KN_AK_SSL_STATE, 0, 0)
-APPKW(kw_app_event, KN_AK_APP_EVENT, 0, 0)
 APPKW(kw_dns_opcode, KN_AK_DNS_OPCODE, 1, 15)
 APPKW(kw_dns_rcode, KN_AK_DNS_RCODE, 0, 0)
 APPKW(kw_dns_rrtype, KN_AK_DNS_RRTYPE, 0, 0)

@@ -539,6 +539,21 @@ START_TEST(header_buffers_as_suricata_builds_them)
 }
 END_TEST
 
+/* app-layer-event fires on the packet whose bytes raised the anomaly. */
+START_TEST(app_layer_event_rule)
+{
+    start("alert http any any -> any any (app-layer-event:http.request_header_repetition; "
+          "sid:1;)\n"
+          "alert http any any -> any any (app-layer-event:http.response_header_repetition; "
+          "sid:2;)\n");
+    handshake();
+    cli("GET / HTTP/1.1\r\nHost: a\r\nX-A: 1\r\nX-a: 3\r\n\r\n");
+    srv(ok_resp);
+    ck_assert_int_eq(alerted(1), 1);
+    ck_assert_int_eq(alerted(2), 0);
+}
+END_TEST
+
 /* http.request_header is one "Name: value" line at a time: anchors and bsize see one field. */
 START_TEST(request_header_is_a_multi_buffer)
 {
@@ -707,6 +722,7 @@ Suite *suite_app_http(void)
     tcase_add_test(tc, header_buffers_as_suricata_builds_them);
     tcase_add_test(tc, uri_is_decoded_and_dot_segments_removed);
     tcase_add_test(tc, request_header_is_a_multi_buffer);
+    tcase_add_test(tc, app_layer_event_rule);
     tcase_add_test(tc, gzip_body_is_inflated_for_rules);
     tcase_add_test(tc, raw_deflate_body_is_inflated_for_rules);
     tcase_add_test(tc, broken_gzip_raises_anomaly);

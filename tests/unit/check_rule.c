@@ -1744,10 +1744,24 @@ START_TEST(events_are_limited)
 }
 END_TEST
 
+/* app-layer-event names the parsers' anomalies (checked on the packet, as decode-event). */
+START_TEST(app_layer_event)
+{
+    parse(R("app-layer-event:http.request_auth_unrecognized;"));
+    ck_assert_uint_eq(sig->nevents, 1);
+    ck_assert_uint_eq(sig->events[0], KN_ANOM_APP_HTTP_REQUEST_AUTH_UNRECOGNIZED);
+    ck_assert_uint_eq(sig->napp, 0);
+    unsupported(R("app-layer-event:http.no_such_event;"), "app-layer-event",
+                "kanshi does not raise the event 'http.no_such_event'");
+    /* a decoder event's name is not an app-layer event */
+    unsupported(R("app-layer-event:ipv4.trunc_pkt;"), "app-layer-event",
+                "kanshi does not raise the event 'ipv4.trunc_pkt'");
+}
+END_TEST
+
 START_TEST(every_app_layer_condition)
 {
     static const struct { const char *opt; int kind; const char *arg; } kws[] = {
-        {"app-layer-event:http.request_too_long", KN_AK_APP_EVENT, "http.request_too_long"},
         {"tls.version:1.2", KN_AK_TLS_VERSION, "1.2"},
         {"ssl_version:sslv3,tls1.0", KN_AK_SSL_VERSION, "sslv3,tls1.0"},
         {"ssl_state:client_hello", KN_AK_SSL_STATE, "client_hello"},
@@ -2172,6 +2186,7 @@ Suite *suite_rule(void)
     tcase_add_test(tc, unknown_events_are_unsupported);
     tcase_add_test(tc, events_are_limited);
     tcase_add_test(tc, every_app_layer_condition);
+    tcase_add_test(tc, app_layer_event);
     tcase_add_test(tc, numeric_app_conditions);
     tcase_add_test(tc, app_layer_protocol);
     tcase_add_test(tc, ip_only_rules);
