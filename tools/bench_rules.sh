@@ -2,8 +2,8 @@
 # bench_rules.sh BINARY CORPUS: detection throughput, side by side in one run (the second half
 # of `make bench`; tools/bench.sh builds the corpus and calls this). See docs/bench.md.
 #
-# kanshi with no rules (decode, flows, streams: the same binary without detection), with
-# rules/kanshi.rules and with all of ET Open; Suricata 7 single-threaded with no rules and with
+# kanshi decode only (flows and streams, app-layer.enabled=no, no rules), with every app-layer
+# parser and no rules, with rules/kanshi.rules and with all of ET Open (parsers on); Suricata 7 single-threaded with no rules and with
 # ET Open. Rule loading is reported apart from packet processing: kanshi prints its load time,
 # Suricata logs the time it spent on packets ("time elapsed"). kanshi's load is measured cold
 # (empty prefilter cache) and from the cache with -T. Median of BENCH_RUNS (default 3) runs.
@@ -65,6 +65,7 @@ etargs=(-S "$work/et.rules" --set classification-file="$et/classification.config
 cache=$work/cache
 for n in $(seq 1 "$runs"); do
     note "run $n/$runs"
+    run kanshi-decode "$bin" -r "$corpus" -S /dev/null --set app-layer.enabled=no
     run kanshi-none "$bin" -r "$corpus" -S /dev/null
     run kanshi-kanshi.rules "$bin" -r "$corpus" -S "$root/rules/kanshi.rules"
     run kanshi-et "$bin" -r "$corpus" "${etargs[@]}" --set detect.sgh-mpm-caching-path="$cache"
@@ -108,8 +109,9 @@ rate() { # NAME: packets per second of packet processing (wall minus rule loadin
     done <"$work/med.tsv"
     printf 'kanshi ET Open rule load: cold %s s, from the prefilter cache %s s (wall of kanshi -T)\n' \
         "$(get kanshi-load-cold 2)" "$(get kanshi-load-cached 2)"
-    kn=$(rate kanshi-none) kk=$(rate kanshi-kanshi.rules) ke=$(rate kanshi-et)
-    awk -v n="$kn" -v k="$kk" -v e="$ke" 'BEGIN {
+    kd=$(rate kanshi-decode) kn=$(rate kanshi-none) kk=$(rate kanshi-kanshi.rules) ke=$(rate kanshi-et)
+    awk -v d="$kd" -v n="$kn" -v k="$kk" -v e="$ke" 'BEGIN {
+        printf "kanshi packet rate relative to decode only (no app layer, no rules): all parsers %.2f, parsers + kanshi.rules %.2f, parsers + ET Open %.2f\n", n / d, k / d, e / d
         printf "kanshi packet rate relative to its no-rules run: kanshi.rules %.2f, ET Open %.2f\n", k / n, e / n }'
     if [ $have_suricata = yes ]; then
         sn=$(rate suricata-none) se=$(rate suricata-et)
