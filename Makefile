@@ -9,7 +9,7 @@
 
 CC      ?= gcc
 BUILD   ?= build
-PKGS    := libpcap json-c yaml-0.1 libcrypto libpcre2-8 libhs zlib
+PKGS    := libpcap json-c yaml-0.1 libcrypto libpcre2-8 libhs zlib libmagic
 OPT     ?= -O2 -g
 CFLAGS  += $(OPT) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wformat=2 -fno-strict-aliasing -MMD -MP

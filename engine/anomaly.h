@@ -231,6 +231,36 @@
     X(APP_SSH_LONG_BANNER, "ssh.long_banner", 1, APPLAYER)                                         \
     X(APP_SSH_INVALID_RECORD_LENGTH, "ssh.invalid_record", 1, APPLAYER)                            \
     X(APP_SSH_LONG_KEX_RECORD, "ssh.long_kex_record", 1, APPLAYER)                                 \
+    X(APP_QUIC_FAILED_DECRYPT, "quic.failed_decrypt", 1, APPLAYER)                                 \
+    X(APP_QUIC_ERROR_ON_DATA, "quic.error_on_data", 1, APPLAYER)                                   \
+    X(APP_QUIC_ERROR_ON_HEADER, "quic.error_on_header", 1, APPLAYER)                               \
+    X(APP_QUIC_CRYPTO_FRAG_TOO_LONG, "quic.crypto_frag_too_long", 1, APPLAYER)                     \
+    X(APP_SMTP_INVALID_REPLY, "smtp.invalid_reply", 1, APPLAYER)                                   \
+    X(APP_SMTP_UNABLE_TO_MATCH_REPLY, "smtp.unable_to_match_reply_with_request", 1, APPLAYER)      \
+    X(APP_SMTP_MAX_COMMAND_LINE_LEN_EXCEEDED, "smtp.max_command_line_len_exceeded", 1, APPLAYER)   \
+    X(APP_SMTP_MAX_REPLY_LINE_LEN_EXCEEDED, "smtp.max_reply_line_len_exceeded", 1, APPLAYER)       \
+    X(APP_SMTP_INVALID_PIPELINED_SEQUENCE, "smtp.invalid_pipelined_sequence", 1, APPLAYER)         \
+    X(APP_SMTP_BDAT_CHUNK_LEN_EXCEEDED, "smtp.bdat_chunk_len_exceeded", 1, APPLAYER)               \
+    X(APP_SMTP_NO_SERVER_WELCOME_MESSAGE, "smtp.no_server_welcome_message", 1, APPLAYER)           \
+    X(APP_SMTP_TLS_REJECTED, "smtp.tls_rejected", 1, APPLAYER)                                     \
+    X(APP_SMTP_DATA_COMMAND_REJECTED, "smtp.data_command_rejected", 1, APPLAYER)                   \
+    X(APP_SMTP_MIME_PARSE_FAILED, "smtp.mime_parse_failed", 1, APPLAYER)                           \
+    X(APP_SMTP_MIME_INVALID_BASE64, "smtp.mime_invalid_base64", 1, APPLAYER)                       \
+    X(APP_SMTP_MIME_INVALID_QP, "smtp.mime_invalid_qp", 1, APPLAYER)                               \
+    X(APP_SMTP_MIME_LONG_LINE, "smtp.mime_long_line", 1, APPLAYER)                                 \
+    X(APP_SMTP_MIME_LONG_HEADER_VALUE, "smtp.mime_long_header_value", 1, APPLAYER)                 \
+    X(APP_SMTP_MIME_LONG_BOUNDARY, "smtp.mime_long_boundary", 1, APPLAYER)                         \
+    X(APP_SMTP_MIME_LONG_FILENAME, "smtp.mime_long_filename", 1, APPLAYER)                         \
+    X(APP_SMTP_DUPLICATE_FIELDS, "smtp.duplicate_fields", 1, APPLAYER)                             \
+    X(APP_SMTP_TRUNCATED_LINE, "smtp.truncated_line", 1, APPLAYER)                                 \
+    X(APP_FTP_REQUEST_COMMAND_TOO_LONG, "ftp.request_command_too_long", 1, APPLAYER)               \
+    X(APP_FTP_RESPONSE_COMMAND_TOO_LONG, "ftp.response_command_too_long", 1, APPLAYER)             \
+    X(APP_IRC_MALFORMED_LINE, "irc.malformed_line", 0, APPLAYER)                                   \
+    X(APP_IRC_LINE_TOO_LONG, "irc.line_too_long", 0, APPLAYER)                                     \
+    X(APP_BT_INVALID_HANDSHAKE, "bittorrent.invalid_handshake", 0, APPLAYER)                       \
+    X(APP_BT_INVALID_MESSAGE, "bittorrent.invalid_message", 0, APPLAYER)                           \
+    X(APP_BT_INFO_HASH_MISMATCH, "bittorrent.info_hash_mismatch", 0, APPLAYER)                     \
+    X(APP_BT_DHT_MALFORMED, "bittorrent-dht.malformed_packet", 1, APPLAYER)                        \
     X(APP_PROTO_MISMATCH, "applayer_mismatch_protocol_both_directions", 1, APPLAYER)               \
     X(APP_PROTO_ONE_DIRECTION, "applayer_detect_protocol_only_one_direction", 1, APPLAYER)         \
     X(APP_STATE_CAP, "applayer.state_cap_reached", 0, APPLAYER)

@@ -68,6 +68,7 @@ void kn_http_cap_reached(kn_app_io_t *io, http_state_t *st)
 
 static void side_free(http_state_t *st, side_t *s)
 {
+    kn_http_mp_free(st, s);
     kn_http_hb_free(st, &s->head);
     kn_http_hb_free(st, &s->body);
     st->mem -= s->norm_len + s->nhdrs * sizeof(kn_header_t);
@@ -85,6 +86,7 @@ static void tx_free(http_state_t *st, http_tx_t *t)
 {
     side_free(st, &t->s[REQ]);
     side_free(st, &t->s[RES]);
+    kn_files_free(&t->files);
     kn_app_tx_clear(&t->tx);
     st->mem -= sizeof(*t);
     free(t);
@@ -113,6 +115,7 @@ static http_tx_t *tx_open(kn_app_io_t *io, http_state_t *st)
     }
     st->mem += sizeof(*t);
     t->info.port = -1;
+    kn_files_init(&t->files, &st->mem);
     kn_app_tx_new(io, &t->tx);
     if (st->last)
         st->last->next = t;
@@ -156,6 +159,7 @@ static void side_done(kn_app_io_t *io, http_state_t *st, int dir)
     if (!t)
         return;
     t->s[dir].done = 1;
+    kn_http_file_end(io, t, dir, t->s[dir].gap ? KN_FILE_END_TRUNCATED : KN_FILE_END_OK);
     report(io, st, t, 0);
 }
 
@@ -661,11 +665,13 @@ static int gap_bytes(kn_app_io_t *io, http_state_t *st, int dir, uint64_t lost)
     case M_HEAD: return KN_ERR;
     case M_CLOSE:
         s->msg_len += lost;
+        kn_http_file_gap(io, d->tx, dir, lost);
         return KN_OK;
     case M_CL:
     case M_CHUNK_DATA:
         if (lost && lost <= d->left) {
             s->msg_len += lost;
+            kn_http_file_gap(io, d->tx, dir, lost);
             d->left -= lost;
             if (!d->left && d->mode == M_CL)
                 side_done(io, st, dir);
@@ -714,6 +720,7 @@ static void finish(kn_app_io_t *io, void *vst)
             d->tx = NULL;
             d->mode = M_IDLE;
         }
+        kn_http_files_finish(io, t);
         report(io, st, t, KN_TXP_DONE);
     }
 }
@@ -743,6 +750,7 @@ const kn_app_parser_t kn_app_http_parser = {
     .finish = finish,
     .buffer = kn_http_buffer,
     .keyword = kn_http_keyword,
+    .files = kn_http_files,
     .info = info,
     .memuse = memuse,
 };

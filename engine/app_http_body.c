@@ -1,5 +1,6 @@
 /* app_http_body.c: the first bytes of a message body kept for the body buffers, dechunked and
- * inflated (gzip, deflate) within the configured limits; the rest is only counted. */
+ * inflated (gzip, deflate) within the configured limits; the rest is only counted. The decoded
+ * bytes also go to the body's file (app_http_file.c). */
 #include "app_http_private.h"
 
 #include <stdlib.h>
@@ -105,16 +106,24 @@ void kn_http_body_data(kn_app_io_t *io, http_state_t *st, int dir, const uint8_t
 {
     http_tx_t *t = st->d[dir].tx;
     side_t *s;
+    uint32_t before;
 
     if (!t || !n)
         return;
     s = &t->s[dir];
     s->msg_len += n;
+    if (s->enc == ENC_NONE) /* the file gets what is not kept too (after a gap, its bytes) */
+        kn_http_file_body(io, st, t, dir, p, n);
     if (s->gap)
         return;
-    if (s->enc != ENC_NONE)
-        keep_inflated(io, st, s, dir, p, n);
-    else
+    if (s->enc == ENC_NONE) {
         keep_raw(io, st, s, dir, p, n);
+        return;
+    }
+    if (s->zdone && s->body.len >= keep_limit(st, dir, 1)) /* inflated past the limit */
+        kn_http_file_end(io, t, dir, KN_FILE_END_TRUNCATED);
+    before = s->body.len;
+    keep_inflated(io, st, s, dir, p, n);
+    kn_http_file_body(io, st, t, dir, s->body.p + before, s->body.len - before);
 }
 

@@ -268,12 +268,15 @@ static kn_str_t uri_authority(const http_tx_t *t, uint32_t *path_at)
     return a;
 }
 
-/* host[:port] (RFC 9110 7.2): the lowercased host without a trailing dot into w, and the port
- * (-1 when absent, -2 when not a number in 1..65535). */
-static int32_t split_host(kn_str_t a, wr_t *w, kn_str_t *host)
+/* host[:port] (RFC 9110 7.2): the host without a trailing dot into w, and the port (-1 when
+ * absent, -2 when not a number in 1..65535). The host is lowercased, except that a Host header
+ * with a port or an IPv6 literal keeps its case, as libhtp (whose hostname Suricata logs and
+ * matches) lowercases only a lone name. */
+static int32_t split_host(kn_str_t a, wr_t *w, kn_str_t *host, int header)
 {
     uint32_t end = a.len, i, hs = 0, he;
     int32_t port = -1;
+    int keep;
 
     if (a.len && a.p[0] == '[') {
         const uint8_t *rb = memchr(a.p, ']', a.len);
@@ -289,13 +292,14 @@ static int32_t split_host(kn_str_t a, wr_t *w, kn_str_t *host)
         if (port == 0 || port > 65535)
             port = -2;
     }
+    keep = header && (port != -1 || (a.len && a.p[0] == '['));
     he = end;
     while (he > hs && a.p[he - 1] == '.')
         he--;
     host->p = w->p + w->len;
     host->len = 0;
     for (i = hs; i < he; i++) {
-        uint8_t c = (uint8_t)lower(a.p[i]);
+        uint8_t c = keep ? a.p[i] : (uint8_t)lower(a.p[i]);
         if (wr_put(w, &c, 1))
             host->len++;
     }
@@ -322,7 +326,7 @@ static void request_host(kn_app_io_t *io, http_tx_t *t, wr_t *w)
     if (hv.p && memchr(hv.p, ',', hv.len))
         kn_app_anomaly(io, KN_ANOM_APP_HTTP_HOST_HEADER_AMBIGUOUS);
     t->host_raw = a;
-    port = split_host(a, w, &t->info.host);
+    port = split_host(a, w, &t->info.host, a.p == hv.p);
     if (port == -2) {
         kn_app_anomaly(io, a.p == hv.p ? KN_ANOM_APP_HTTP_INVALID_SERVER_PORT_IN_REQUEST
                                        : KN_ANOM_APP_HTTP_INVALID_AUTHORITY_PORT);

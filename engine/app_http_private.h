@@ -12,6 +12,7 @@
 #include <zlib.h>
 
 #include "applayer.h"
+#include "file.h"
 
 #define FIELD_MAX 9000u    /* a longer header line is cut (libhtp's soft field limit) */
 #define MAX_HEADERS 1024u  /* fields kept per head; more raise too_many_headers */
@@ -54,6 +55,9 @@ typedef struct side {
     uint64_t msg_len; /* body bytes as sent: chunk framing counted, trailer not (as libhtp's
                          message length, which eve's "length" is) */
     uint8_t enc, zdone, started, parsed, done, gap, field_long;
+    uint8_t file_tried; /* the body's first byte was seen: file opened, or none is due */
+    kn_file_t *file;    /* the body as a file (app_http_file.c), in the tx's files */
+    struct http_mp *mp; /* a multipart/form-data request body (app_http_multipart.c) */
 } side_t;
 
 typedef struct http_tx {
@@ -62,6 +66,7 @@ typedef struct http_tx {
     side_t s[2];
     kn_str_t uri_norm, host_raw, code;
     uint8_t head_req, connect, upload, http09, fields_follow, continues;
+    kn_files_t files; /* bodies as files */
     struct http_tx *next;
 } http_tx_t;
 
@@ -158,6 +163,27 @@ void kn_http_split3(kn_str_t l, kn_str_t *a, kn_str_t *b, kn_str_t *c);
 /* n body bytes of dir's current message, as sent: counted, and the first ones kept. */
 void kn_http_body_data(kn_app_io_t *io, http_state_t *st, int dir, const uint8_t *p, uint32_t n);
 void kn_http_z_stop(http_state_t *st, side_t *s);
+
+/* ---- app_http_file.c: bodies as files ------------------------------------------------- */
+
+/* Decoded body bytes of dir's message (opens its file at the first). */
+void kn_http_file_body(kn_app_io_t *io, http_state_t *st, http_tx_t *t, int dir,
+                       const uint8_t *p, uint32_t n);
+void kn_http_file_gap(kn_app_io_t *io, http_tx_t *t, int dir, uint64_t lost);
+/* Ends dir's file, if open (how: KN_FILE_END_*). */
+void kn_http_file_end(kn_app_io_t *io, http_tx_t *t, int dir, int how);
+/* The flow ends: each side's open file ends as its message did. */
+void kn_http_files_finish(kn_app_io_t *io, http_tx_t *t);
+kn_str_t kn_http_content_disposition_filename(kn_str_t v);
+const kn_files_t *kn_http_files(const kn_app_tx_t *tx);
+
+/* ---- app_http_multipart.c: the files of a form ---------------------------------------- */
+
+/* Starts reading s's body as a form (-1: no boundary, or no memory). */
+int kn_http_mp_start(http_state_t *st, side_t *s);
+void kn_http_mp_data(kn_app_io_t *io, http_tx_t *t, const uint8_t *p, uint32_t n);
+void kn_http_mp_end(kn_app_io_t *io, http_tx_t *t, int how);
+void kn_http_mp_free(http_state_t *st, side_t *s);
 
 /* ---- app_http_buf.c --------------------------------------------------------------------- */
 

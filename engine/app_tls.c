@@ -30,7 +30,7 @@
 #define REC_MAX (16384u + 2048u) /* RFC 5246 6.2.3: TLSCiphertext.length */
 #define MAX_ALPN 16              /* protocols kept per side */
 #define MAX_CERTS 16             /* chain entries kept (the rest are counted) */
-#define MAX_IDS 512              /* cipher suites / extensions / groups used for JA3, JA4 */
+#define MAX_IDS KN_TLS_MAX_IDS   /* cipher suites / extensions / groups used for JA3, JA4 */
 #define TOO_MANY_RECORDS 256     /* Suricata's per-packet limit for tls.too_many_records */
 
 enum { REC_CCS = 20, REC_ALERT = 21, REC_HANDSHAKE = 22, REC_APPDATA = 23, REC_HEARTBEAT = 24 };
@@ -96,7 +96,7 @@ typedef struct tls_state {
     uint16_t n_alpns[2];
     uint8_t *sni;
     char *ja3, *ja3s;
-    char ja3_hash[33], ja3s_hash[33], ja4[40];
+    char ja3_hash[33], ja3s_hash[33], ja4[KN_TLS_JA4_LEN];
     uint8_t random[2][32];
     uint8_t have_random[2];
     uint8_t csid[32], csid_len; /* the client's session id, to recognise resumption */
@@ -334,14 +334,8 @@ static int ext_next(kn_cursor_t *c, uint16_t *type, kn_cursor_t *body)
     return 1;
 }
 
-/* What the ClientHello contributes to JA3 (salesforce/ja3) and JA4: GREASE left out. */
-typedef struct chfp {
-    uint16_t ciphers[MAX_IDS], exts[MAX_IDS], groups[MAX_IDS], sigalgs[MAX_IDS];
-    unsigned nciphers, nexts, ngroups, nsigalgs, npf, sni, max_version;
-    uint8_t pf[256];
-    const uint8_t *alpn1; /* the first ALPN protocol */
-    uint8_t alpn1_len;
-} chfp_t;
+/* What the ClientHello contributes to JA3 and JA4 (app_tls_private.h, shared with QUIC). */
+typedef kn_tls_chfp_t chfp_t;
 
 static void add_id(uint16_t *v, unsigned *n, uint16_t id)
 {
@@ -554,7 +548,7 @@ static void ja4_hash(const uint16_t *a, unsigned na, const uint16_t *b, unsigned
     free(s.p);
 }
 
-static void make_ja4(tls_state_t *st, uint16_t legacy, const chfp_t *fp)
+void kn_tls_ja4(char transport, uint16_t legacy, const chfp_t *fp, char out[KN_TLS_JA4_LEN])
 {
     uint16_t c[MAX_IDS], e[MAX_IDS];
     unsigned nc = fp->nciphers, ne = 0, i;
@@ -569,7 +563,7 @@ static void make_ja4(tls_state_t *st, uint16_t legacy, const chfp_t *fp)
     ja4_alpn(fp, alpn);
     ja4_hash(c, nc, NULL, 0, hb);
     ja4_hash(e, ne, fp->sigalgs, fp->nsigalgs, hc);
-    snprintf(st->ja4, sizeof(st->ja4), "t%s%c%02u%02u%c%c_%s_%s",
+    snprintf(out, KN_TLS_JA4_LEN, "%c%s%c%02u%02u%c%c_%s_%s", transport,
              ja4_version(fp->max_version ? fp->max_version : legacy), fp->sni ? 'd' : 'i',
              nc > 99 ? 99 : nc, fp->nexts > 99 ? 99 : fp->nexts, alpn[0], alpn[1], hb, hc);
 }
@@ -606,7 +600,7 @@ static void client_hello(kn_app_io_t *io, tls_state_t *st, const uint8_t *b, uin
     if (rc < 0)
         kn_app_anomaly(io, KN_ANOM_APP_TLS_HANDSHAKE_INVALID_LENGTH);
     make_ja3(io, st, h.version, fp);
-    make_ja4(st, h.version, fp);
+    kn_tls_ja4('t', h.version, fp, st->ja4);
     free(fp);
     st->pend |= KN_TXP_REQUEST;
 }

@@ -47,4 +47,23 @@ void kn_tls_sb_hex(kn_tls_sb_t *s, const uint8_t *d, size_t n, int upper, const 
 int kn_tls_md5_hex(const void *data, size_t len, char out[33]);
 int kn_tls_sha256_12(const void *data, size_t len, char out[13]);
 
+/* What a ClientHello contributes to JA3 (salesforce/ja3) and JA4 (FoxIO JA4.md), GREASE (RFC
+ * 8701) left out; filled by app_tls.c and app_quic_hello.c. */
+#define KN_TLS_MAX_IDS 512
+#define KN_TLS_JA4_LEN 40
+
+typedef struct kn_tls_chfp {
+    uint16_t ciphers[KN_TLS_MAX_IDS], exts[KN_TLS_MAX_IDS], groups[KN_TLS_MAX_IDS],
+        sigalgs[KN_TLS_MAX_IDS];
+    unsigned nciphers, nexts, ngroups, nsigalgs, npf, sni, max_version;
+    uint8_t pf[256];
+    const uint8_t *alpn1; /* the first ALPN protocol */
+    uint8_t alpn1_len;
+} kn_tls_chfp_t;
+
+/* The JA4 text of a ClientHello whose legacy_version is legacy; transport is 't' (TCP) or 'q'
+ * (QUIC). */
+void kn_tls_ja4(char transport, uint16_t legacy, const kn_tls_chfp_t *fp,
+                char out[KN_TLS_JA4_LEN]);
+
 #endif

@@ -143,30 +143,167 @@ typedef struct kn_ssh_info {
     kn_ssh_side_t client, server;
 } kn_ssh_info_t;
 
-/* ---- files (HTTP bodies, SMTP attachments, FTP-data) --------------------------------------- */
-enum { KN_FILE_OPEN = 0, KN_FILE_CLOSED, KN_FILE_TRUNCATED };
+/* ---- QUIC (RFC 9000, RFC 9001): one long-header packet, as Suricata 7 logs each -------------- */
+typedef struct kn_quic_ext {
+    uint16_t type;                   /* TLS extension type, in the hello's order */
+    uint16_t n_values;
+    const kn_str_t *values;          /* server names, ALPN protocols, supported versions
+                                        ("Tls13"), signature algorithms (decimal) */
+} kn_quic_ext_t;
 
-typedef struct kn_pe_info { /* Zeek pe.log fields */
-    uint16_t machine, subsystem;
-    uint32_t compile_ts;
-    kn_str_t os;
-    uint8_t is_exe, is_64bit, uses_aslr, uses_dep, uses_code_integrity, uses_seh,
-        has_import_table, has_export_table, has_cert_table, has_debug_data;
-    const kn_str_t *section_names;
+typedef struct kn_quic_info {
+    uint32_t version;                /* 0: version negotiation */
+    uint8_t client;                  /* sent by the client: ja3 is JA3 (else JA3S) */
+    kn_str_t sni;                    /* from the ClientHello completed by this packet */
+    kn_str_t ja3, ja3_hash, ja4;     /* ja4 ("q13d...") is not written by default */
+    const kn_quic_ext_t *exts;
+    uint16_t n_exts;
+} kn_quic_info_t;
+
+/* Suricata's text of a QUIC version ("1", "ff00001d", "Q046") into buf (at least 9 bytes). */
+const char *kn_quic_version_name(uint32_t version, char *buf, unsigned size);
+/* Suricata's name of a TLS extension type in the quic object ("server_name"), or NULL. */
+const char *kn_quic_ext_name(unsigned type);
+
+/* ---- SMTP (RFC 5321) and the message it carries (RFC 5322, MIME RFC 2045/2046) ------------ */
+enum { /* how far the message was parsed (eve email.status, Suricata's names) */
+    KN_EMAIL_NONE = 0, /* no DATA content: eve writes no "email" object */
+    KN_EMAIL_HEADER_STARTED,
+    KN_EMAIL_HEADER_READY,
+    KN_EMAIL_PARSE_DONE,
+    KN_EMAIL_PARSE_ERROR,
+};
+enum { KN_EMAIL_URL_IPV4 = 1, KN_EMAIL_URL_IPV6 = 2, KN_EMAIL_URL_EXE = 4 };
+
+typedef struct kn_smtp_info {
+    kn_str_t helo, mail_from;          /* command parameters ("<a@b>"), as sent */
+    const kn_str_t *rcpt_to;
+    uint16_t n_rcpt_to;
+    uint8_t email_status;              /* KN_EMAIL_* */
+    uint8_t url_flags;                 /* KN_EMAIL_URL_*, of the urls below */
+    /* top-level header values, unfolded (CR LF removed); to and cc are whole lists */
+    kn_str_t from, to, cc, bcc, reply_to, subject, date, message_id, x_mailer, user_agent;
+    const kn_str_t *attachments, *urls; /* part file names; URLs found in text parts */
+    uint16_t n_attachments, n_urls;
+} kn_smtp_info_t;
+
+/* ---- FTP control channel (RFC 959, RFC 2428): one command and its reply --------------------- */
+typedef struct kn_ftp_info {
+    kn_str_t command;          /* upper-case name from the command table; empty: no command
+                                  (the server's banner, or replies nobody asked for) */
+    kn_str_t command_data;     /* what follows the command and one space, CR LF stripped */
+    const kn_str_t *replies;   /* complete reply lines as they came in one segment each,
+                                  CR LF between lines (eve splits them as Suricata) */
+    uint16_t n_replies;
+    uint16_t dynamic_port;     /* data port from PORT/EPRT/PASV/EPSV, 0 when none */
+    uint8_t has_data;          /* command_data is present */
+    uint8_t command_truncated, reply_truncated;
+    uint8_t reply_received;    /* a final (non-1xx) reply completed the transaction */
+    uint8_t port_cmd;          /* PORT or EPRT: eve writes "mode" */
+    uint8_t active;            /* the port was accepted (mode active) */
+} kn_ftp_info_t;
+
+/* An ftp-data connection: the file name and command of the control transaction it serves. */
+typedef struct kn_ftp_data_info {
+    kn_str_t filename, command; /* "RETR" / "STOR" ... */
+} kn_ftp_data_info_t;
+
+/* ---- IRC (RFC 2812 2.3): one message that matters, with the session it belongs to --------- */
+typedef struct kn_irc_info {
+    uint8_t from_server;               /* a server line (a reply, or a message relayed) */
+    kn_str_t prefix, command;          /* "nick!user@host" (absent on most client lines),
+                                          "PRIVMSG", "332" */
+    kn_str_t nick, user, realname;     /* the session so far: the client's NICK (or the one
+                                          001 confirmed), USER's username and real name */
+    kn_str_t text;                     /* the trailing text of PRIVMSG, NOTICE, TOPIC, 332,
+                                          QUIT, PART, KICK, ERROR (bounded: text_truncated) */
+    kn_str_t ctcp;                     /* the CTCP command at the start of text: "DCC" */
+    const kn_str_t *targets, *channels, *keys, *names, *params;
+    uint16_t n_targets, n_channels, n_keys, n_names, n_params;
+    uint8_t text_truncated, line_truncated, names_truncated;
+} kn_irc_info_t;
+
+/* ---- BitTorrent peer wire (BEP 3 handshake, BEP 10 extension handshake): one connection ---- */
+enum { /* reserved-byte extension bits (BEP 4) */
+    KN_BT_EXT_AZUREUS = 1u << 0,   /* byte 0 0x80: Azureus messaging */
+    KN_BT_EXT_LTEP = 1u << 1,      /* byte 5 0x10: extension protocol (BEP 10) */
+    KN_BT_EXT_DHT = 1u << 2,       /* byte 7 0x01: DHT (BEP 5) */
+    KN_BT_EXT_FAST = 1u << 3,      /* byte 7 0x04: fast extension (BEP 6) */
+    KN_BT_EXT_NAT = 1u << 4,       /* byte 7 0x08: NAT traversal (libtorrent) */
+    KN_BT_EXT_V2 = 1u << 5,        /* byte 7 0x10: hybrid v2 upgrade (BEP 52) */
+    KN_BT_EXT_COUNT = 6
+};
+
+typedef struct kn_bt_side {
+    kn_str_t peer_id;               /* 20 bytes; p NULL when this side's handshake was not seen */
+    kn_str_t reserved;              /* the 8 reserved bytes */
+    unsigned extensions;            /* KN_BT_EXT_* */
+    kn_str_t client, client_version; /* from the peer id's conventions: "uTorrent", "3.5.5" */
+    kn_str_t ext_client;            /* the BEP 10 handshake's "v": "uTorrent 3.5.5" */
+} kn_bt_side_t;
+
+typedef struct kn_bittorrent_info {
+    kn_str_t info_hash;             /* 20 bytes, from the first handshake seen */
+    uint8_t info_hash_mismatch;     /* the other side named another torrent */
+    kn_bt_side_t client, server;
+} kn_bittorrent_info_t;
+
+/* "dht", "fast" ... for one KN_BT_EXT_* bit; NULL for another value. Static strings. */
+const char *kn_bt_extension_name(unsigned bit);
+
+/* ---- BitTorrent DHT (BEP 5 KRPC): one message, as Suricata 7 logs it ---------------------- */
+typedef struct kn_bt_dht_info {
+    kn_str_t transaction_id, client_version; /* "t" ("" when missing), "v" (p NULL: absent) */
+    kn_str_t request_type;                   /* "q" of a query */
+    uint8_t has_request, has_response, has_error;
+    struct {
+        kn_str_t id, target, info_hash, token; /* p NULL: absent */
+        int32_t implied_port, port;            /* -1: absent */
+    } request;
+    struct {
+        kn_str_t id, token;
+        kn_str_t nodes, nodes6; /* compact node info: 26-byte (IPv4) / 38-byte (IPv6) items,
+                                   id then address then port; a shorter remainder is ignored */
+        const kn_str_t *values; /* compact peer info: address then port, IPv6 when 18 bytes
+                                   or more, else IPv4 (at least 6 bytes) */
+        uint16_t n_values;
+    } response;
+    struct {
+        uint16_t num;
+        kn_str_t msg; /* valid UTF-8 */
+    } error;
+} kn_bt_dht_info_t;
+
+/* ---- files (HTTP bodies, SMTP attachments, FTP-data): engine/file.h ------------------------ */
+enum { KN_FILE_OPEN = 0, KN_FILE_CLOSED, KN_FILE_TRUNCATED };
+enum { KN_FILE_EXE_NONE = 0, KN_FILE_EXE_PE, KN_FILE_EXE_ELF }; /* by content */
+
+/* A PE's headers as Zeek's pe.log reports them (engine/pe.c); the sensor names the numbers
+ * (machine "I386", subsystem "WINDOWS_GUI", os "Windows XP" ...) as Zeek does. */
+typedef struct kn_pe_info {
+    uint16_t machine;         /* IMAGE_FILE_HEADER.Machine */
+    uint32_t compile_ts;      /* TimeDateStamp, unix seconds */
+    uint8_t is_exe;           /* has an optional header (Zeek: not an object file) */
+    uint8_t is_64bit;         /* Zeek: the 32BIT_MACHINE characteristic is absent */
+    uint8_t has_opt;          /* the optional header was read: the fields below are set */
+    uint16_t os_major, os_minor, subsystem;
+    uint8_t uses_aslr, uses_dep, uses_code_integrity, uses_seh;
+    uint8_t has_import_table, has_export_table, has_cert_table, has_debug_data;
+    const kn_str_t *section_names; /* up to the first NUL of each 8-byte name */
     uint16_t n_sections;
 } kn_pe_info_t;
 
 typedef struct kn_file_info {
     kn_str_t filename;
-    kn_str_t magic; /* "" when libmagic is not used (the sensor fills it) */
-    uint64_t size;
-    uint32_t file_id;
-    uint8_t state;  /* KN_FILE_* */
+    uint64_t size;      /* bytes of the file so far, gaps included */
+    uint32_t file_id;   /* 1, 2 ... in its transaction */
+    uint8_t state;      /* KN_FILE_* */
     uint8_t gaps;
-    uint8_t has_hashes;
+    uint8_t has_md5, has_sha1, has_sha256; /* what Suricata reports for the state */
     uint8_t md5[16], sha1[20], sha256[32];
-    const kn_pe_info_t *pe; /* NULL unless a PE executable */
-    const uint8_t *head;    /* the first bytes, for libmagic */
+    uint8_t exe;            /* KN_FILE_EXE_* */
+    const kn_pe_info_t *pe; /* NULL unless a PE whose headers were all seen */
+    const uint8_t *head;    /* the first bytes (up to KN_FILE_HEAD_MAX), for libmagic */
     uint32_t head_len;
 } kn_file_info_t;
 

@@ -19,12 +19,22 @@
 
 extern const kn_app_parser_t kn_app_http_parser, kn_app_tls_parser, kn_app_ssh_parser,
     kn_app_dns_tcp_parser, kn_app_dns_udp_parser;
+extern const kn_app_parser_t kn_app_smtp_parser, kn_app_ftp_parser; /* issue 5: smtp/ftp */
+extern const kn_app_parser_t kn_app_ftp_data_parser; /* announced by FTP, never probed */
+extern const kn_app_parser_t kn_app_pop3_parser;     /* identified, not parsed */
+extern const kn_app_parser_t kn_app_quic_parser;
+extern const kn_app_parser_t kn_app_irc_parser, kn_app_bittorrent_parser,
+    kn_app_bittorrent_dht_parser; /* issue 5: irc/bittorrent */
 
 /* The table: adding a protocol is one line here. Order breaks ties between probes that both
  * claim the same bytes on a port neither is registered for. */
 static const kn_app_parser_t *const parsers[] = {
     &kn_app_http_parser, &kn_app_tls_parser, &kn_app_ssh_parser, &kn_app_dns_tcp_parser,
-    &kn_app_dns_udp_parser,
+    &kn_app_dns_udp_parser, &kn_app_smtp_parser,
+    &kn_app_irc_parser, /* before FTP: an IRC "USER u m * :real" is not FTP's USER */
+    &kn_app_ftp_parser, &kn_app_ftp_data_parser, &kn_app_pop3_parser,
+    &kn_app_quic_parser,
+    &kn_app_bittorrent_parser, &kn_app_bittorrent_dht_parser,
 };
 #define NPARSERS (sizeof(parsers) / sizeof(parsers[0]))
 
@@ -42,6 +52,8 @@ struct kn_appflow {
     int8_t first_dir;  /* direction whose bytes came first, -1 before any */
     uint8_t failed;    /* the parser gave up on the flow */
     uint8_t counted_fail;
+    uint8_t switch_to;  /* kn_app_switch: the protocol taking over after this parse call */
+    uint8_t asked;      /* the expectation table was asked about this flow */
     uint64_t next_tx;
 };
 
@@ -80,6 +92,11 @@ static kn_counter_id_t tx_counter(const kn_app_parser_t *ps)
     case KN_APP_DNS: return ps->ipproto == 6 ? KN_CTR_APP_TX_DNS_TCP : KN_CTR_APP_TX_DNS_UDP;
     case KN_APP_SMTP: return KN_CTR_APP_TX_SMTP;
     case KN_APP_FTP: return KN_CTR_APP_TX_FTP;
+    case KN_APP_FTP_DATA: return KN_CTR_APP_TX_FTP_DATA;
+    case KN_APP_QUIC: return KN_CTR_APP_TX_QUIC;
+    case KN_APP_IRC: return KN_CTR_APP_TX_IRC;
+    case KN_APP_BITTORRENT: return KN_CTR_APP_TX_BITTORRENT;
+    case KN_APP_BITTORRENT_DHT: return KN_CTR_APP_TX_BITTORRENT_DHT;
     default: return KN_CTR_APP_TX_OTHER;
     }
 }
@@ -93,6 +110,11 @@ static kn_counter_id_t flow_counter(const kn_app_parser_t *ps)
     case KN_APP_DNS: return ps->ipproto == 6 ? KN_CTR_APP_FLOW_DNS_TCP : KN_CTR_APP_FLOW_DNS_UDP;
     case KN_APP_SMTP: return KN_CTR_APP_FLOW_SMTP;
     case KN_APP_FTP: return KN_CTR_APP_FLOW_FTP;
+    case KN_APP_FTP_DATA: return KN_CTR_APP_FLOW_FTP_DATA;
+    case KN_APP_QUIC: return KN_CTR_APP_FLOW_QUIC;
+    case KN_APP_IRC: return KN_CTR_APP_FLOW_IRC;
+    case KN_APP_BITTORRENT: return KN_CTR_APP_FLOW_BITTORRENT;
+    case KN_APP_BITTORRENT_DHT: return KN_CTR_APP_FLOW_BITTORRENT_DHT;
     default: return KN_CTR_APP_FLOW_OTHER;
     }
 }
@@ -151,6 +173,75 @@ const kn_engine_config_t *kn_app_config(const kn_app_io_t *io)
     return io->env->cfg;
 }
 
+void kn_app_file_event(kn_app_io_t *io, const kn_app_tx_t *tx, int dir, const kn_file_info_t *f)
+{
+    const kn_app_parser_t *ps = io->af->parser;
+    kn_event_t ev;
+
+    memset(&ev, 0, sizeof(ev));
+    ev.type = KN_EV_FILE;
+    ev.ts = kn_app_time(io);
+    ev.flow = io->fi;
+    ev.pkt = io->p && !(io->p->flags & KN_PKT_PSEUDO) ? io->p : NULL;
+    ev.u.file.app = ps->app;
+    ev.u.file.to_server = dir == KN_TOSERVER;
+    ev.u.file.tx_id = tx->id;
+    ev.u.file.app_info = ps->info(tx);
+    ev.u.file.file = f;
+    io->env->emit(io->env->user, &ev);
+}
+
+void kn_app_count(kn_app_io_t *io, kn_counter_id_t id)
+{
+    io->env->ctr->c[id]++;
+}
+
+const kn_flow_info_t *kn_app_flow(const kn_app_io_t *io)
+{
+    return io->fi;
+}
+
+void kn_app_expect(kn_app_io_t *io, const kn_expect_t *e)
+{
+    kn_expect_tab_t *t = io->env->expect;
+    kn_expect_t x;
+
+    if (!t)
+        return;
+    x = *e;
+    x.parent_id = io->fi->flow_id;
+    io->env->ctr->c[KN_CTR_APP_EXPECT_ADDED]++;
+    if (kn_expect_add(t, &x, kn_app_time(io)))
+        io->env->ctr->c[KN_CTR_APP_EXPECT_DROPPED]++;
+}
+
+/* ---- protocol upgrade (STARTTLS): kn_app_switch, done by feed() after the parse call -- */
+
+void kn_app_switch(kn_app_io_t *io, int app)
+{
+    io->af->switch_to = (uint8_t)app;
+}
+
+/* The old parser logs what it has pending and goes; the new one starts on the next bytes. */
+static void do_switch(kn_app_io_t *io)
+{
+    kn_appflow_t *af = io->af;
+    const kn_app_parser_t *ps = kn_app_parser(af->switch_to);
+
+    af->switch_to = 0;
+    if (!ps || ps->ipproto != af->parser->ipproto)
+        return;
+    if (af->parser->finish)
+        af->parser->finish(io, af->st);
+    af->parser->state_free(af->st);
+    af->parser = ps;
+    io->fi->app_proto = ps->app;
+    if (!(af->st = ps->state_new())) {
+        io->env->ctr->c[KN_CTR_APP_MEMCAP]++;
+        af->failed = 1;
+    }
+}
+
 /* ---- probing ------------------------------------------------------------------------------ */
 
 static int port_listed(const kn_app_parser_t *ps, uint16_t port)
@@ -204,6 +295,8 @@ static void feed(kn_app_io_t *io, int dir, const uint8_t *d, uint32_t len)
     io->dir = dir;
     if (af->parser->parse(io, af->st, dir, d, len) != KN_OK)
         parse_error(io);
+    if (af->switch_to)
+        do_switch(io);
     io->dir = saved;
 }
 
@@ -326,6 +419,25 @@ static kn_appflow_t *appflow(const kn_app_env_t *env, kn_appflow_t **state)
     return *state;
 }
 
+/* A flow's first bytes: if a control channel announced it, it is that protocol outright. */
+static void ask_expected(kn_app_io_t *io)
+{
+    kn_appflow_t *af = io->af;
+    const kn_app_parser_t *ps;
+    kn_expect_t e;
+
+    af->asked = 1;
+    if (!io->env->expect || af->parser ||
+        !kn_expect_take(io->env->expect, io->fi, kn_app_time(io), &e) ||
+        !(ps = kn_app_parser(e.app)) || ps->ipproto != io->fi->proto)
+        return;
+    io->env->ctr->c[KN_CTR_APP_EXPECT_MATCHED]++;
+    io->fi->parent_id = e.parent_id;
+    decide(io, ps);
+    if (af->st && ps->expected)
+        ps->expected(af->st, e.ctx, e.ctx_len);
+}
+
 void kn_app_stream(const kn_app_env_t *env, kn_appflow_t **state, kn_flow_info_t *fi,
                    void *flow, const kn_packet_t *p, int dir, const uint8_t *win,
                    uint32_t win_len, uint64_t win_base)
@@ -338,6 +450,8 @@ void kn_app_stream(const kn_app_env_t *env, kn_appflow_t **state, kn_flow_info_t
         end <= af->off[dir])
         return;
     io.af = af;
+    if (!af->asked)
+        ask_expected(&io);
     from = af->off[dir] > win_base ? af->off[dir] : win_base;
     if (from > af->off[dir]) { /* bytes went by that nobody will see again */
         if (af->parser) {

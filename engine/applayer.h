@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "anomaly.h"
+#include "app_expect.h"
 #include "appinfo.h"
 #include "buffers.h"
 #include "counters.h"
@@ -71,8 +72,13 @@ typedef struct kn_app_parser {
     int (*keyword)(const kn_app_tx_t *tx, const struct kn_appkw *kw, int dir);
     /* The public struct of tx for events (appinfo.h). */
     const void *(*info)(const kn_app_tx_t *tx);
+    /* The files tx carries (file.h), for the file rule keywords; NULL: the protocol has none. */
+    const struct kn_files *(*files)(const kn_app_tx_t *tx);
     /* Bytes the state holds, for the per-flow cap. */
     size_t (*memuse)(const void *st);
+    /* The flow was announced by another (kn_app_expect): the announcer's context, given once
+     * right after state_new. NULL for protocols that are never expected. */
+    void (*expected)(void *st, const uint8_t *ctx, uint32_t len);
 } kn_app_parser_t;
 
 /* ---- for parsers ---------------------------------------------------------------------------- */
@@ -100,6 +106,26 @@ kn_time_t kn_app_time(const kn_app_io_t *io);
 /* The engine configuration, for parser settings (body limits, dump-all-headers ...). */
 const kn_engine_config_t *kn_app_config(const kn_app_io_t *io);
 
+/* A file of tx, sent in direction dir, ended (file.c): emits KN_EV_FILE with info(tx). */
+void kn_app_file_event(kn_app_io_t *io, const kn_app_tx_t *tx, int dir, const kn_file_info_t *f);
+
+/* Adds one to an engine counter (kanshi.files.* ...). */
+void kn_app_count(kn_app_io_t *io, kn_counter_id_t id);
+
+/* The flow goes on as another protocol (SMTP STARTTLS, FTP AUTH TLS: KN_APP_TLS) from the
+ * next byte on: when the current parse call returns, the app layer finishes and frees this
+ * parser's state and hands every later byte to the new one. Bytes of the current call after
+ * the switch point are not parsed (RFC 3207 4: nothing may follow the 220 in the clear). */
+void kn_app_switch(kn_app_io_t *io, int app);
+
+/* The flow being parsed (addresses oriented client to server), for parsers that announce
+ * other connections. */
+const kn_flow_info_t *kn_app_flow(const kn_app_io_t *io);
+
+/* A connection this flow announced (FTP: the data connection of RETR/STOR) will speak
+ * e->app: the flow matching it skips probing, and that parser's expected() gets e->ctx. */
+void kn_app_expect(kn_app_io_t *io, const kn_expect_t *e);
+
 /* ---- for the engine --------------------------------------------------------------------- */
 
 typedef struct kn_appflow kn_appflow_t; /* a flow's app-layer state */
@@ -113,6 +139,7 @@ typedef struct kn_app_env {
     void (*detect)(void *user, const kn_packet_t *p, void *flow, int dir,
                    const kn_app_parser_t *parser, kn_app_tx_t *tx);
     void *user;
+    kn_expect_tab_t *expect; /* announced connections; may be NULL */
 } kn_app_env_t;
 
 const kn_app_parser_t *kn_app_parser(int app);

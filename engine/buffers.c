@@ -24,6 +24,7 @@ int kn_buffer_multi(kn_buf_t b)
     case KN_BUF_HTTP_RESPONSE_HEADER:
     case KN_BUF_DNS_QUERY:
     case KN_BUF_TLS_CERTS:
+    case KN_BUF_SMTP_RCPT_TO:
         return 1;
     default:
         return 0;

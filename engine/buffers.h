@@ -71,6 +71,8 @@ enum { KN_BDIR_ANY = 0, KN_BDIR_TOSERVER, KN_BDIR_TOCLIENT };
     X(SSH_HASSH_SERVER, "ssh.hassh.server", NULL, NULL, SSH, TOCLIENT)                             \
     X(SSH_HASSH_STRING, "ssh.hassh.string", NULL, NULL, SSH, TOSERVER)                             \
     X(SSH_HASSH_SERVER_STRING, "ssh.hassh.server.string", NULL, NULL, SSH, TOCLIENT)               \
+    X(QUIC_SNI, "quic.sni", NULL, NULL, QUIC, TOSERVER)                                            \
+    X(QUIC_VERSION, "quic.version", NULL, NULL, QUIC, ANY)                                         \
     X(SMTP_HELO, "smtp.helo", NULL, NULL, SMTP, TOSERVER)                                          \
     X(SMTP_MAIL_FROM, "smtp.mail_from", NULL, NULL, SMTP, TOSERVER)                                \
     X(SMTP_RCPT_TO, "smtp.rcpt_to", NULL, NULL, SMTP, TOSERVER)                                    \

@@ -129,6 +129,11 @@
     X(APP_FLOW_DNS_UDP, "app_layer.flow.dns_udp", C)                                               \
     X(APP_FLOW_SMTP, "app_layer.flow.smtp", C)                                                     \
     X(APP_FLOW_FTP, "app_layer.flow.ftp", C)                                                       \
+    X(APP_FLOW_FTP_DATA, "app_layer.flow.ftp_data", C)                                             \
+    X(APP_FLOW_QUIC, "app_layer.flow.quic", C)                                                     \
+    X(APP_FLOW_IRC, "kanshi.applayer.flow.irc", C)                                                 \
+    X(APP_FLOW_BITTORRENT, "kanshi.applayer.flow.bittorrent", C)                                   \
+    X(APP_FLOW_BITTORRENT_DHT, "app_layer.flow.bittorrent_dht", C)                                 \
     X(APP_FLOW_OTHER, "kanshi.applayer.flow.other", C)                                             \
     X(APP_FLOW_FAILED_TCP, "app_layer.flow.failed_tcp", C)                                         \
     X(APP_FLOW_FAILED_UDP, "app_layer.flow.failed_udp", C)                                         \
@@ -139,13 +144,26 @@
     X(APP_TX_DNS_UDP, "app_layer.tx.dns_udp", C)                                                   \
     X(APP_TX_SMTP, "app_layer.tx.smtp", C)                                                         \
     X(APP_TX_FTP, "app_layer.tx.ftp", C)                                                           \
+    X(APP_TX_FTP_DATA, "app_layer.tx.ftp_data", C)                                                 \
+    X(APP_TX_QUIC, "app_layer.tx.quic", C)                                                         \
+    X(APP_TX_IRC, "kanshi.applayer.tx.irc", C)                                                     \
+    X(APP_TX_BITTORRENT, "kanshi.applayer.tx.bittorrent", C)                                       \
+    X(APP_TX_BITTORRENT_DHT, "app_layer.tx.bittorrent_dht", C)                                     \
     X(APP_TX_OTHER, "kanshi.applayer.tx.other", C)                                                 \
     X(APP_PROBE_REJECTED, "kanshi.applayer.probe_rejected", C)                                     \
     X(APP_PARSE_ERRORS, "kanshi.applayer.parse_errors", C)                                         \
     X(APP_GAPS, "kanshi.applayer.gaps", C)                                                         \
     X(APP_STATE_CAP, "kanshi.applayer.state_cap_drop", C)                                          \
     X(APP_MEMCAP, "kanshi.applayer.memcap_drop", C)                                                \
+    X(APP_EXPECT_ADDED, "kanshi.applayer.expectations", C)                                         \
+    X(APP_EXPECT_MATCHED, "kanshi.applayer.expectations_matched", C)                               \
+    X(APP_EXPECT_DROPPED, "kanshi.applayer.expectations_dropped", C)                               \
     X(APP_MEMUSE, "kanshi.applayer.memuse", G)                                                     \
+    X(FILES_OPENED, "kanshi.files.opened", C)                                                      \
+    X(FILES_CLOSED, "kanshi.files.closed", C)                                                      \
+    X(FILES_TRUNCATED, "kanshi.files.truncated", C)                                                \
+    X(FILES_DROPPED, "kanshi.files.dropped", C)                                                    \
+    X(FILES_PE, "kanshi.files.pe", C)                                                              \
     X(EVENTS, "kanshi.engine.events", C)
 
 #define KN_CTR_ENUM(id, name, kind) KN_CTR_##id,

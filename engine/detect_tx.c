@@ -7,6 +7,7 @@
  * its buffers exist on both sides), as in Suricata, however often the transaction
  * progresses. */
 #include "detect.h"
+#include "file.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -52,13 +53,18 @@ static void prefilter_tx(kn_detect_ctx_t *c)
 
 static int appkw_ok(const kn_detect_ctx_t *c, const kn_sig_t *s)
 {
+    const kn_app_parser_t *ps = c->tx_parser;
     uint8_t i;
 
-    if (!c->tx_parser->keyword)
-        return 0;
-    for (i = 0; i < s->napp; i++)
-        if (c->tx_parser->keyword(c->tx, &s->appkw[i], c->dir) != 1)
+    for (i = 0; i < s->napp; i++) {
+        const kn_appkw_t *kw = &s->appkw[i];
+        if (kn_file_keyword_kind(kw->kind)) {
+            if (!ps->files || kn_files_keyword(ps->files(c->tx), kw, c->dir) != 1)
+                return 0;
+        } else if (!ps->keyword || ps->keyword(c->tx, kw, c->dir) != 1) {
             return 0;
+        }
+    }
     return 1;
 }
 

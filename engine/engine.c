@@ -18,6 +18,8 @@
 #include "flow.h"
 #include "reasm.h"
 
+#define KN_EXPECTATIONS 4096 /* announced connections (FTP data) awaited at once */
+
 /* One slot per layer, and one more per layer for a reassembled datagram. */
 #define KN_PKT_SLOTS (2 * (KN_MAX_DEPTH + 1))
 
@@ -241,9 +243,10 @@ kn_engine_t *kn_engine_new(const kn_engine_config_t *cfg, kn_event_cb cb, void *
     e->app.emit = on_flow_event;
     e->app.detect = on_app_detect;
     e->app.user = e;
+    e->app.expect = kn_expect_new(KN_EXPECTATIONS);
     e->defrag = kn_defrag_new(&e->cfg, &e->ctr);
     e->cid = kn_cid_new();
-    if (!e->flows || !e->defrag || (cfg->community_id && !e->cid))
+    if (!e->flows || !e->defrag || !e->app.expect || (cfg->community_id && !e->cid))
         goto err;
     for (i = 0; i <= KN_MAX_DEPTH; i++)
         if (!(e->reasm[i] = malloc(KN_DEFRAG_OUT_MAX)))
@@ -263,6 +266,7 @@ void kn_engine_free(kn_engine_t *e)
     kn_flow_table_free(e->flows);
     kn_detect_ctx_free(e->det);
     kn_defrag_free(e->defrag);
+    kn_expect_free(e->app.expect);
     kn_cid_free(e->cid);
     for (i = 0; i <= KN_MAX_DEPTH; i++)
         free(e->reasm[i]);

@@ -57,6 +57,7 @@ typedef struct kn_tunnel_info {
 
 typedef struct kn_flow_info {
     uint64_t flow_id; /* below 2^51 */
+    uint64_t parent_id; /* the flow that announced this one (FTP data), 0: none */
     kn_time_t start, last;
     /* oriented client -> server */
     kn_addr_t src, dst;
@@ -126,6 +127,7 @@ typedef struct kn_app_event {
 
 typedef struct kn_file_event {
     uint8_t app; /* the protocol that carried it */
+    uint8_t to_server; /* the file went to the server (eve then tells it client to server) */
     uint64_t tx_id;
     const void *app_info; /* that transaction, as in kn_app_event_t (may be NULL) */
     const kn_file_info_t *file;

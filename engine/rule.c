@@ -54,7 +54,7 @@ static const char *const default_vars[][2] = {
 /* Keywords Suricata has that kanshi does not evaluate: a rule using one is "unsupported". */
 static const char *const unsupported_keywords[] = {
     "asn1", "ftpbounce", "lua", "luajit", "iprep", "geoip", "datarep", "dataset", "filestore",
-    "filemagic", "filemd5", "filesha1", "filesha256", "filesize", "fileext", "filename",
+    "filemagic", "filemd5", "filesha1", "filesha256", "filesize",
     "replace", "rpc", "dce_iface", "dce_opnum", "dce_stub_data", "ssl_state", "sameip_xx",
     "krb5_err_code", "krb5_msg_type", "modbus", "dnp3_func", "dnp3_ind", "dnp3_obj",
     "enip_command", "cip_service", "template", "pcrexform", "xor", "config",

@@ -664,6 +664,8 @@ APPKW(kw_dns_opcode, KN_AK_DNS_OPCODE, 1, 15)
 APPKW(kw_dns_rcode, KN_AK_DNS_RCODE, 0, 0)
 APPKW(kw_dns_rrtype, KN_AK_DNS_RRTYPE, 0, 0)
 APPKW(kw_urilen, KN_AK_URILEN, 0, 0)
+APPKW(kw_filename, KN_AK_FILE_NAME, 0, 0)
+APPKW(kw_fileext, KN_AK_FILE_EXT, 0, 0)
 APPKW(kw_cert_expired, KN_AK_TLS_CERT_EXPIRED, 0, 0)
 APPKW(kw_cert_valid, KN_AK_TLS_CERT_VALID, 0, 0)
 APPKW(kw_cert_chain_len, KN_AK_TLS_CERT_CHAIN_LEN, 1, 255)
@@ -741,6 +743,8 @@ const kn_keyword_t kn_other_keywords[] = {
     {"dns.rcode", kw_dns_rcode, KN_KWF_VALUE},
     {"dns.rrtype", kw_dns_rrtype, KN_KWF_VALUE},
     {"urilen", kw_urilen, KN_KWF_VALUE},
+    {"filename", kw_filename, KN_KWF_VALUE},
+    {"fileext", kw_fileext, KN_KWF_VALUE},
     {"tls_cert_expired", kw_cert_expired, KN_KWF_NO_VALUE},
     {"tls_cert_valid", kw_cert_valid, KN_KWF_NO_VALUE},
     {"tls.cert_chain_len", kw_cert_chain_len, KN_KWF_VALUE},

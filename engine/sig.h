@@ -292,6 +292,8 @@ typedef enum kn_appkw_kind {
     KN_AK_TLS_CERT_VALID,
     KN_AK_TLS_CERT_CHAIN_LEN,
     KN_AK_FILE_SIZE,
+    KN_AK_FILE_NAME, /* filename: a file of the transaction whose name contains arg */
+    KN_AK_FILE_EXT,  /* fileext: ... whose name ends in "." arg, any case */
 } kn_appkw_kind_t;
 
 enum {

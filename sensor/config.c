@@ -388,10 +388,12 @@ static unsigned eve_type_bit(const char *name)
         {"alert", KN_EVE_ALERT}, {"anomaly", KN_EVE_ANOMALY}, {"flow", KN_EVE_FLOW},
         {"stats", KN_EVE_STATS}, {"http", KN_EVE_HTTP}, {"dns", KN_EVE_DNS},
         {"tls", KN_EVE_TLS}, {"files", KN_EVE_FILES}, {"smtp", KN_EVE_SMTP},
-        {"ssh", KN_EVE_SSH}, {NULL, 0}};
+        {"ssh", KN_EVE_SSH}, {"ftp", KN_EVE_FTP}, {"quic", KN_EVE_QUIC}, {"irc", KN_EVE_IRC},
+        {"bittorrent", KN_EVE_BITTORRENT}, {"bittorrent-dht", KN_EVE_BITTORRENT_DHT},
+        {NULL, 0}};
     static const char *const other_app[] = {
-        "ftp", "rdp", "nfs", "smb", "tftp", "ike", "dcerpc", "krb5", "bittorrent-dht", "snmp",
-        "rfb", "mqtt", "http2", "pgsql", "dhcp", "sip", "quic", "ldap", "arp", "drop",
+        "rdp", "nfs", "smb", "tftp", "ike", "dcerpc", "krb5", "snmp",
+        "rfb", "mqtt", "http2", "pgsql", "dhcp", "sip", "ldap", "arp", "drop",
         "netflow", "frame", "metadata", "dnp3", "modbus", "enip", "websocket", "pop3",
         "mdns", "llmnr", "doh2", "template", "email", NULL};
     int i;
@@ -684,7 +686,8 @@ void kn_config_defaults(kn_config_t *cfg)
     /* Suricata's default eve-log: every logger on; anomalies for the app layer only */
     cfg->eve_types = KN_EVE_ALERT | KN_EVE_ANOMALY | KN_EVE_FLOW | KN_EVE_STATS | KN_EVE_HTTP |
                      KN_EVE_DNS | KN_EVE_TLS | KN_EVE_FILES | KN_EVE_SMTP | KN_EVE_SSH |
-                     KN_EVE_OTHER_APP;
+                     KN_EVE_OTHER_APP | KN_EVE_FTP | KN_EVE_QUIC | KN_EVE_IRC |
+                     KN_EVE_BITTORRENT | KN_EVE_BITTORRENT_DHT;
     cfg->anomaly_types = KN_ANOMALY_APPLAYER;
     cfg->stats_enabled = 1;
     cfg->stats_interval = 8;

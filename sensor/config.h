@@ -21,6 +21,11 @@ enum {
     KN_EVE_SMTP = 1u << 8,
     KN_EVE_SSH = 1u << 9,
     KN_EVE_OTHER_APP = 1u << 10, /* the rest of Suricata's app-layer loggers */
+    KN_EVE_FTP = 1u << 17,       /* ftp and ftp_data */
+    KN_EVE_QUIC = 1u << 16,
+    KN_EVE_IRC = 1u << 20,            /* kanshi's own (docs/eve.md) */
+    KN_EVE_BITTORRENT = 1u << 21,     /* kanshi's own (docs/eve.md) */
+    KN_EVE_BITTORRENT_DHT = 1u << 22,
 };
 
 /* anomaly types (outputs[].eve-log.types[].anomaly.types). */

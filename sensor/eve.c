@@ -198,7 +198,8 @@ static unsigned flow_shape(const kn_eve_t *e, const kn_flow_info_t *fi)
     return cls | (unsigned)fi->vlan_n << 2 | tun << 4 | (unsigned)(e->live != 0) << 6 |
            (unsigned)(cls == CLS_ICMP && fi->icmp_seen[KN_TOCLIENT]) << 7 |
            (unsigned)(fi->proto == 6) << 8 | (unsigned)(fi->community_id[0] != 0) << 9 |
-           (unsigned)(fi->has_spi != 0) << 10 | (unsigned)(fi->app_proto != 0) << 11;
+           (unsigned)(fi->has_spi != 0) << 10 | (unsigned)(fi->app_proto != 0) << 11 |
+           (unsigned)(fi->parent_id != 0) << 12;
 }
 
 static void build_flow_head(flow_tpl_t *t, unsigned shape)
@@ -208,6 +209,8 @@ static void build_flow_head(flow_tpl_t *t, unsigned shape)
 
     t->ts = add_str(r, "timestamp");
     t->flow_id = add_int(r, "flow_id");
+    if (shape & 0x1000)
+        t->parent_id = add_int(r, "parent_id");
     if (shape & 0x40)
         t->iface = add_str(r, "in_iface");
     add_const(r, "event_type", "flow");
@@ -332,6 +335,8 @@ static void fill_flow_head(kn_eve_t *e, flow_tpl_t *t, const kn_event_t *ev)
 
     json_object_set_string(t->ts, timestamp(ev->ts, buf));
     json_object_set_int64(t->flow_id, (int64_t)fi->flow_id);
+    if (t->parent_id)
+        json_object_set_int64(t->parent_id, (int64_t)fi->parent_id);
     if (t->iface)
         json_object_set_string(t->iface, fi->iface < e->n_ifaces ? e->ifaces[fi->iface] : "");
     for (i = 0; i < fi->vlan_n && i < KN_MAX_VLAN; i++)
@@ -417,6 +422,14 @@ static const char *packet_source(const kn_packet_t *p)
     }
 }
 
+void kn_eve_add_flow_ids(json_object *o, const kn_flow_info_t *fi)
+{
+    json_object_object_add_ex(o, "flow_id", json_object_new_int64((int64_t)fi->flow_id), NEW_KEY);
+    if (fi->parent_id)
+        json_object_object_add_ex(o, "parent_id", json_object_new_int64((int64_t)fi->parent_id),
+                                  NEW_KEY);
+}
+
 void kn_eve_add_vlans(json_object *o, const uint16_t *vlan, uint8_t n)
 {
     json_object *va;
@@ -452,8 +465,7 @@ void kn_eve_packet_head(kn_eve_t *e, json_object *o, const kn_event_t *ev, const
     json_object_object_add_ex(o, "timestamp", json_object_new_string(timestamp(ev->ts, buf)),
                               NEW_KEY);
     if (ev->flow)
-        json_object_object_add_ex(o, "flow_id", json_object_new_int64((int64_t)ev->flow->flow_id),
-                                  NEW_KEY);
+        kn_eve_add_flow_ids(o, ev->flow);
     if (e->live && p->iface < e->n_ifaces)
         add_const(o, "in_iface", e->ifaces[p->iface]);
     if (p->pcap_cnt && !(p->flags & KN_PKT_PSEUDO))
@@ -527,6 +539,10 @@ void kn_eve_event(const kn_event_t *ev, void *user)
         break;
     case KN_EV_APP:
         kn_eve_app(e, ev);
+        break;
+    case KN_EV_FILE:
+        if (e->cfg->eve_types & KN_EVE_FILES)
+            kn_eve_file(e, ev);
         break;
     default:
         break;
@@ -644,6 +660,7 @@ kn_eve_t *kn_eve_new(const kn_config_t *cfg, kn_output_t *out, int live, char *c
     e->cfg = cfg;
     e->out = out;
     e->live = live;
+    kn_eve_file_init(e);
     for (i = 0; i < n_ifaces && i < MAX_IFACES; i++) {
         if (!(e->ifaces[i] = printable_copy(ifaces[i]))) {
             kn_eve_free(e);
@@ -660,6 +677,7 @@ void kn_eve_free(kn_eve_t *e)
 
     if (!e)
         return;
+    kn_eve_file_free(e);
     for (i = 0; i < (int)e->n_ifaces; i++)
         free(e->ifaces[i]);
     for (i = 0; i < FLOW_SHAPES; i++) {

@@ -15,6 +15,13 @@ static const char *app_type(const kn_eve_t *e, int app)
     case KN_APP_DNS: return (t & KN_EVE_DNS) ? "dns" : NULL;
     case KN_APP_TLS: return (t & KN_EVE_TLS) ? "tls" : NULL;
     case KN_APP_SSH: return (t & KN_EVE_SSH) ? "ssh" : NULL;
+    case KN_APP_SMTP: return (t & KN_EVE_SMTP) ? "smtp" : NULL;
+    case KN_APP_FTP: return (t & KN_EVE_FTP) ? "ftp" : NULL;
+    case KN_APP_FTP_DATA: return (t & KN_EVE_FTP) ? "ftp_data" : NULL;
+    case KN_APP_QUIC: return (t & KN_EVE_QUIC) ? "quic" : NULL;
+    case KN_APP_IRC: return (t & KN_EVE_IRC) ? "irc" : NULL;
+    case KN_APP_BITTORRENT: return (t & KN_EVE_BITTORRENT) ? "bittorrent" : NULL;
+    case KN_APP_BITTORRENT_DHT: return (t & KN_EVE_BITTORRENT_DHT) ? "bittorrent_dht" : NULL;
     default: return NULL;
     }
 }
@@ -33,6 +40,13 @@ json_object *kn_eve_app_object(kn_eve_t *e, int app, const void *info)
     case KN_APP_DNS: return kn_eve_dns_object(e, info);
     case KN_APP_TLS: return kn_eve_tls_object(e, info);
     case KN_APP_SSH: return kn_eve_ssh_object(e, info);
+    case KN_APP_SMTP: return kn_eve_smtp_object(e, info);
+    case KN_APP_FTP: return kn_eve_ftp_object(e, info);
+    case KN_APP_FTP_DATA: return kn_eve_ftp_data_object(e, info);
+    case KN_APP_QUIC: return kn_eve_quic_object(e, info);
+    case KN_APP_IRC: return kn_eve_irc_object(e, info);
+    case KN_APP_BITTORRENT: return kn_eve_bittorrent_object(e, info);
+    case KN_APP_BITTORRENT_DHT: return kn_eve_bittorrent_dht_object(e, info);
     default: return NULL;
     }
 }
@@ -44,8 +58,23 @@ const char *kn_eve_app_key(int app)
     case KN_APP_DNS: return "dns";
     case KN_APP_TLS: return "tls";
     case KN_APP_SSH: return "ssh";
+    case KN_APP_SMTP: return "smtp";
+    case KN_APP_FTP: return "ftp";
+    case KN_APP_FTP_DATA: return "ftp_data";
+    case KN_APP_QUIC: return "quic";
+    case KN_APP_IRC: return "irc";
+    case KN_APP_BITTORRENT: return "bittorrent";
+    case KN_APP_BITTORRENT_DHT: return "bittorrent_dht";
     default: return NULL;
     }
+}
+
+void kn_eve_app_extra(kn_eve_t *e, json_object *o, int app, const void *info)
+{
+    json_object *x;
+
+    if (app == KN_APP_SMTP && (x = kn_eve_email_object(e, info)))
+        json_object_object_add_ex(o, "email", x, NEW_KEY);
 }
 
 /* The flow's tuple, client to server (server to client with reverse), for events about a
@@ -59,7 +88,7 @@ void kn_eve_flow_head(kn_eve_t *e, json_object *o, const kn_event_t *ev, const c
 
     kn_eve_timestamp(ev->ts, buf);
     json_object_object_add_ex(o, "timestamp", json_object_new_string(buf), NEW_KEY);
-    json_object_object_add_ex(o, "flow_id", json_object_new_int64((int64_t)fi->flow_id), NEW_KEY);
+    kn_eve_add_flow_ids(o, fi);
     if (e->live && fi->iface < e->n_ifaces)
         json_object_object_add_ex(o, "in_iface", json_object_new_string(e->ifaces[fi->iface]),
                                   NEW_KEY);
@@ -88,10 +117,15 @@ void kn_eve_app(kn_eve_t *e, const kn_event_t *ev)
     if (!type || !ev->flow || !loggable(a) || !(obj = kn_eve_app_object(e, a->app, a->info)))
         return;
     o = json_object_new_object();
-    /* a DNS response is told from the responder's side, as Suricata 8 (eve dns v3) does */
-    kn_eve_flow_head(e, o, ev, type, a->app == KN_APP_DNS && !a->to_server);
+    /* a DNS response is told from the responder's side, as Suricata 8 (eve dns v3) does; a
+     * QUIC packet or a DHT message from the side that sent it, as Suricata 7 does */
+    kn_eve_flow_head(e, o, ev, type,
+                     (a->app == KN_APP_DNS || a->app == KN_APP_QUIC ||
+                      a->app == KN_APP_BITTORRENT_DHT) &&
+                         !a->to_server);
     json_object_object_add_ex(o, "tx_id", json_object_new_int64((int64_t)a->tx_id), NEW_KEY);
     json_object_object_add_ex(o, kn_eve_app_key(a->app), obj, NEW_KEY);
+    kn_eve_app_extra(e, o, a->app, a->info);
     kn_eve_write(e, o);
     json_object_put(o);
     e->written[KN_EV_APP]++;

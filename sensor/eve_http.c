@@ -119,3 +119,8 @@ json_object *kn_eve_http_object(kn_eve_t *e, const kn_http_info_t *info)
                                   headers(info->resp_headers, info->n_resp_headers), NEW_KEY);
     return o;
 }
+
+json_object *kn_eve_bytes(kn_str_t s)
+{
+    return bytes_string(s);
+}

@@ -6,7 +6,7 @@
 
 #include "eve.h"
 
-#define FLOW_SHAPES 4096
+#define FLOW_SHAPES 8192
 #define TCP_SHAPES 512
 #define SER_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
 #define NEW_KEY (JSON_C_OBJECT_ADD_KEY_IS_NEW | JSON_C_OBJECT_KEY_IS_CONSTANT)
@@ -19,7 +19,7 @@ typedef struct tcp_tpl {
 
 typedef struct flow_tpl {
     json_object *root;
-    json_object *ts, *flow_id, *iface, *vlan[KN_MAX_VLAN];
+    json_object *ts, *flow_id, *parent_id, *iface, *vlan[KN_MAX_VLAN];
     json_object *src_ip, *src_port, *dest_ip, *dest_port, *ip_v, *proto;
     json_object *icmp_type, *icmp_code, *r_icmp_type, *r_icmp_code, *spi;
     json_object *t_src, *t_dst, *t_sport, *t_dport, *t_proto, *t_depth;
@@ -39,6 +39,7 @@ struct kn_eve {
     flow_tpl_t *flow_tpl[FLOW_SHAPES];
     tcp_tpl_t *tcp_tpl[TCP_SHAPES];
     uint64_t written[KN_EV_MAX];
+    void *magic; /* libmagic's magic_t, NULL without a database (eve_file.c) */
     uint64_t stats_written;
 };
 
@@ -58,6 +59,8 @@ const char *kn_eve_proto_name(uint8_t proto, char *buf);
  * object of one protocol's transaction (NULL for a protocol without one) and its key. */
 void kn_eve_flow_head(kn_eve_t *e, json_object *o, const kn_event_t *ev, const char *type,
                       int reverse);
+/* "flow_id", and "parent_id" for a flow another announced (FTP data), as Suricata */
+void kn_eve_add_flow_ids(json_object *o, const kn_flow_info_t *fi);
 /* "vlan": [..] when n > 0 */
 void kn_eve_add_vlans(json_object *o, const uint16_t *vlan, uint8_t n);
 /* src_ip/src_port (dest 0) or dest_ip/dest_port (dest 1); port < 0: none */
@@ -71,5 +74,31 @@ json_object *kn_eve_http_object(kn_eve_t *e, const kn_http_info_t *info);
 json_object *kn_eve_dns_object(kn_eve_t *e, const kn_dns_info_t *info);
 json_object *kn_eve_tls_object(kn_eve_t *e, const kn_tls_info_t *info);
 json_object *kn_eve_ssh_object(kn_eve_t *e, const kn_ssh_info_t *info);
+
+/* Bytes as Suricata writes them: UTF-8 as is, other bytes above 0x7f as \xHH (eve_http.c). */
+json_object *kn_eve_bytes(kn_str_t s);
+
+/* Files (eve_file.c): libmagic opened and closed with the writer; a fileinfo event; the
+ * "fileinfo" object alone (alerts on files carry it too). */
+void kn_eve_file_init(kn_eve_t *e);
+void kn_eve_file_free(kn_eve_t *e);
+void kn_eve_file(kn_eve_t *e, const kn_event_t *ev);
+json_object *kn_eve_fileinfo_object(kn_eve_t *e, const kn_file_info_t *f, uint64_t tx_id);
+json_object *kn_eve_smtp_object(kn_eve_t *e, const kn_smtp_info_t *info);
+/* Suricata's "email" object beside "smtp" (NULL when the transaction carried no message) */
+json_object *kn_eve_email_object(kn_eve_t *e, const kn_smtp_info_t *info);
+json_object *kn_eve_ftp_object(kn_eve_t *e, const kn_ftp_info_t *info);
+json_object *kn_eve_ftp_data_object(kn_eve_t *e, const kn_ftp_data_info_t *info);
+/* Objects an app event carries beside its own (SMTP: "email"), for app, fileinfo and alert
+ * records alike. */
+void kn_eve_app_extra(kn_eve_t *e, json_object *o, int app, const void *info);
+/* Wire bytes as a JSON string as Suricata writes them: valid UTF-8 as is, other bytes "\xNN"
+ * (eve_ssh.c). */
+json_object *kn_eve_bytes_string(kn_str_t v);
+json_object *kn_eve_quic_object(kn_eve_t *e, const kn_quic_info_t *info);
+/* kanshi's own objects (docs/eve.md), and Suricata's bittorrent_dht */
+json_object *kn_eve_irc_object(kn_eve_t *e, const kn_irc_info_t *info);
+json_object *kn_eve_bittorrent_object(kn_eve_t *e, const kn_bittorrent_info_t *info);
+json_object *kn_eve_bittorrent_dht_object(kn_eve_t *e, const kn_bt_dht_info_t *info);
 
 #endif

@@ -33,7 +33,7 @@ static uint32_t utf8_seq(const uint8_t *s, uint32_t n)
 
 /* Wire bytes as a JSON string the way Suricata's set_string_from_bytes does it: valid UTF-8
  * as it is, otherwise every byte of 0x80 and above as the text "\xNN". */
-static json_object *bytes_string(kn_str_t v)
+json_object *kn_eve_bytes_string(kn_str_t v)
 {
     uint32_t i, k;
     char *buf, *p;
@@ -60,16 +60,16 @@ static json_object *side_object(const kn_ssh_side_t *sd)
 {
     json_object *o = json_object_new_object(), *h;
 
-    json_object_object_add_ex(o, "proto_version", bytes_string(sd->proto_version), NEW_KEY);
+    json_object_object_add_ex(o, "proto_version", kn_eve_bytes_string(sd->proto_version), NEW_KEY);
     if (sd->software_version.len)
-        json_object_object_add_ex(o, "software_version", bytes_string(sd->software_version),
+        json_object_object_add_ex(o, "software_version", kn_eve_bytes_string(sd->software_version),
                                   NEW_KEY);
     if (sd->hassh.len || sd->hassh_string.len) {
         h = json_object_new_object();
         if (sd->hassh.len)
-            json_object_object_add_ex(h, "hash", bytes_string(sd->hassh), NEW_KEY);
+            json_object_object_add_ex(h, "hash", kn_eve_bytes_string(sd->hassh), NEW_KEY);
         if (sd->hassh_string.len)
-            json_object_object_add_ex(h, "string", bytes_string(sd->hassh_string), NEW_KEY);
+            json_object_object_add_ex(h, "string", kn_eve_bytes_string(sd->hassh_string), NEW_KEY);
         json_object_object_add_ex(o, "hassh", h, NEW_KEY);
     }
     return o;

@@ -7,7 +7,7 @@
 set -euo pipefail
 
 BUILD_PKGS="gcc make pkg-config libc6-dev libpcap-dev libhyperscan-dev libjson-c-dev
-libmaxminddb-dev check libyaml-dev libssl-dev libpcre2-dev zlib1g-dev"
+libmaxminddb-dev check libyaml-dev libssl-dev libpcre2-dev zlib1g-dev libmagic-dev"
 TEST_PKGS="tshark tcpdump python3 python3-yaml python3-jsonschema iproute2"
 
 mode=${1:-install}

@@ -221,7 +221,7 @@ START_TEST(get_split_at_every_byte)
         ck_assert_int_eq(sn->ntx, 1);
         ck_assert_str_eq(sn->tx[0].method, "GET");
         ck_assert_str_eq(sn->tx[0].uri, "/index.html");
-        ck_assert_str_eq(sn->tx[0].host, "example.com");
+        ck_assert_str_eq(sn->tx[0].host, "Example.COM"); /* with a port: case kept (libhtp) */
         ck_assert_str_eq(sn->tx[0].ua, "test/1.0");
         ck_assert_int_eq(sn->tx[0].port, 8080);
         ck_assert_int_eq(sn->tx[0].status, 200);
@@ -292,6 +292,27 @@ START_TEST(head_and_304_have_no_body)
     ck_assert_int_eq(sn->tx[1].status, 304);
     ck_assert_int_eq(sn->tx[2].status, 200);
     ck_assert_uint_eq(sn->tx[2].resp_len, 2);
+}
+END_TEST
+
+/* libhtp lowercases a Host header only when it is a lone name; with a port it keeps the case,
+ * and the absolute URI's authority is always normalized (log4j-attack.pcap: Suricata logs
+ * "victim.SYN-bit.lab" for "Host: victim.SYN-bit.lab:8080"). */
+START_TEST(host_case_follows_libhtp)
+{
+    start(NULL);
+    handshake();
+    cli("GET /a HTTP/1.1\r\nHost: Victim.SYN-bit.lab:8080\r\n\r\n"
+        "GET /b HTTP/1.1\r\nHost: Victim.SYN-bit.lab\r\n\r\n"
+        "GET http://Victim.SYN-bit.lab:81/c HTTP/1.1\r\nHost: x\r\n\r\n");
+    srv("HTTP/1.1 204 No Content\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n"
+        "HTTP/1.1 204 No Content\r\n\r\n");
+    ck_assert_int_eq(sn->ntx, 3);
+    ck_assert_str_eq(sn->tx[0].host, "Victim.SYN-bit.lab");
+    ck_assert_int_eq(sn->tx[0].port, 8080);
+    ck_assert_str_eq(sn->tx[1].host, "victim.syn-bit.lab");
+    ck_assert_str_eq(sn->tx[2].host, "victim.syn-bit.lab");
+    ck_assert_int_eq(sn->tx[2].port, 81);
 }
 END_TEST
 
@@ -707,6 +728,7 @@ Suite *suite_app_http(void)
     tcase_add_test(tc, pipelined_requests_pair_in_order);
     tcase_add_test(tc, head_and_304_have_no_body);
     tcase_add_test(tc, continue_100_is_skipped);
+    tcase_add_test(tc, host_case_follows_libhtp);
     tcase_add_test(tc, connect_then_tunnel_is_ignored);
     tcase_add_test(tc, upgrade_101_stops_parsing);
     tcase_add_test(tc, missing_response_is_logged_at_flow_end);

@@ -120,6 +120,28 @@ START_TEST(gap_size_reaches_parser)
 }
 END_TEST
 
+/* A POP3 greeting names the flow before the client's "USER" could pass for FTP's. */
+START_TEST(pop3_is_not_ftp)
+{
+    rig_t r;
+
+    rig_init(&r, 6, 110);
+    rig_send(&r, KN_TOCLIENT, "+OK POP3 server ready\r\n", 0);
+    rig_send(&r, KN_TOSERVER, "USER alice\r\n", 0);
+    ck_assert_int_eq(r.fi.app_proto, KN_APP_POP3);
+    rig_end(&r);
+    rig_init(&r, 6, 2110); /* and off its port */
+    rig_send(&r, KN_TOCLIENT, "+OK\r\n", 0);
+    ck_assert_int_eq(r.fi.app_proto, KN_APP_POP3);
+    rig_end(&r);
+    rig_init(&r, 6, 21);
+    rig_send(&r, KN_TOCLIENT, "220 FTP ready\r\n", 0);
+    rig_send(&r, KN_TOSERVER, "USER alice\r\n", 0);
+    ck_assert_int_eq(r.fi.app_proto, KN_APP_FTP);
+    rig_end(&r);
+}
+END_TEST
+
 /* UDP fails on one side alone: datagrams nobody recognizes, PROBE_DATAGRAMS of them. */
 START_TEST(udp_fails_on_one_side)
 {
@@ -163,6 +185,7 @@ Suite *suite_applayer(void)
     tcase_add_test(tc, both_sides_unknown_fail);
     tcase_add_test(tc, gap_size_reaches_parser);
     tcase_add_test(tc, udp_fails_on_one_side);
+    tcase_add_test(tc, pop3_is_not_ftp);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -250,7 +250,7 @@ START_TEST(every_unsupported_keyword)
 {
     static const char *const kws[] = {
         "asn1", "ftpbounce", "lua", "luajit", "iprep", "geoip", "datarep", "dataset", "filestore",
-        "filemagic", "filemd5", "filesha1", "filesha256", "filesize", "fileext", "filename",
+        "filemagic", "filemd5", "filesha1", "filesha256", "filesize",
         "replace", "rpc", "dce_iface", "dce_opnum", "dce_stub_data", "sameip_xx",
         "krb5_err_code", "krb5_msg_type", "modbus", "dnp3_func", "dnp3_ind", "dnp3_obj",
         "enip_command", "cip_service", "template", "pcrexform", "xor", "config", "entropy",

@@ -20,9 +20,18 @@ Suite *suite_match(void);
 Suite *suite_reasm(void);
 Suite *suite_detect(void);
 Suite *suite_applayer(void);
+Suite *suite_app_expect(void);
 Suite *suite_app_http(void);
+Suite *suite_file(void);
+Suite *suite_pe(void);
 Suite *suite_app_dns(void);
 Suite *suite_app_tls(void);
 Suite *suite_app_ssh(void);
+Suite *suite_app_smtp(void);
+Suite *suite_app_ftp(void);
+Suite *suite_app_quic(void);
+Suite *suite_bencode(void);
+Suite *suite_app_irc(void);
+Suite *suite_app_bittorrent(void);
 
 #endif

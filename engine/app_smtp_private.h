@@ -1,0 +1,52 @@
+/* app_smtp_private.h: what app_smtp.c (the SMTP dialogue) and app_smtp_mime.c (the message it
+ * carries) share: the transaction, and the message parser's entry points. */
+#ifndef KANSHI_ENGINE_APP_SMTP_PRIVATE_H
+#define KANSHI_ENGINE_APP_SMTP_PRIVATE_H
+
+#include "applayer.h"
+#include "file.h"
+
+/* A growable list of owned strings (rcpt_to, attachments, urls). */
+typedef struct smtp_list {
+    kn_str_t *v;
+    uint16_t n, cap;
+} smtp_list_t;
+
+/* One mail transaction (RFC 5321 3.3): MAIL, its RCPTs and the message, as Suricata counts
+ * them; commands outside one (EHLO, QUIT after a message) open a transaction of their own. */
+typedef struct smtp_tx {
+    kn_app_tx_t tx; /* first: the app layer's header */
+    kn_smtp_info_t info;
+    smtp_list_t rcpt, att, url;
+    kn_files_t files;
+    uint8_t msg_ended; /* its message's final "." was seen (the reply to it ends the tx) */
+    struct smtp_tx *next;
+} smtp_tx_t;
+
+typedef struct smtp_mime smtp_mime_t;
+
+/* What the message parser may charge and keep: the owning state's byte counter and cap. */
+typedef struct smtp_mem {
+    size_t used, cap;
+} smtp_mem_t;
+
+/* Copies n bytes into *dst (owned, charged to m); 0 on success, -1 over the cap. */
+int kn_smtp_keep(smtp_mem_t *m, kn_str_t *dst, const uint8_t *p, uint32_t n);
+/* Appends a copy to a list; 0 on success, -1 over the cap or list limit. */
+int kn_smtp_list_add(smtp_mem_t *m, smtp_list_t *l, const uint8_t *p, uint32_t n);
+void kn_smtp_str_free(smtp_mem_t *m, kn_str_t *s);
+
+smtp_mime_t *kn_smtp_mime_new(smtp_mem_t *mem);
+void kn_smtp_mime_free(smtp_mime_t *m);
+/* One line of the message (dot-unstuffed, CR LF removed); partial: the line goes on in the
+ * next call (it was longer than the line buffer). */
+void kn_smtp_mime_line(kn_app_io_t *io, smtp_mime_t *m, smtp_tx_t *t, const uint8_t *l,
+                       uint32_t n, int partial);
+/* The message ended (complete: its final "." was seen): the last part is finished and the
+ * parser is ready for the next message. Files stay open for kn_smtp_mime_close. */
+void kn_smtp_mime_end(kn_app_io_t *io, smtp_mime_t *m, smtp_tx_t *t, int complete);
+/* Closes the files of the message just ended: parts that ended at their boundary complete,
+ * the others truncated (called after the transaction was logged). */
+void kn_smtp_mime_close(kn_app_io_t *io, smtp_mime_t *m);
+
+#endif

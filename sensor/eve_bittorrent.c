@@ -1,0 +1,65 @@
+/* eve_bittorrent.c: kanshi's "bittorrent" object (Suricata has no peer-wire logger;
+ * docs/eve.md "bittorrent"): one connection's handshakes from a kn_bittorrent_info_t. */
+#include "eve_private.h"
+
+#include <stdio.h>
+
+static json_object *hex_string(kn_str_t v)
+{
+    char buf[2 * 64 + 1];
+    uint32_t i, n = v.len < 64 ? v.len : 64;
+
+    for (i = 0; i < n; i++)
+        snprintf(buf + 2 * i, 3, "%02x", v.p[i]);
+    buf[2 * n] = '\0';
+    return json_object_new_string(buf);
+}
+
+/* The peer id as text: printable ASCII as it is, anything else '.' (the hex form is exact). */
+static json_object *peer_id_text(kn_str_t v)
+{
+    char buf[64];
+    uint32_t i, n = v.len < sizeof(buf) - 1 ? v.len : (uint32_t)sizeof(buf) - 1;
+
+    for (i = 0; i < n; i++)
+        buf[i] = v.p[i] >= 0x20 && v.p[i] < 0x7f ? (char)v.p[i] : '.';
+    return json_object_new_string_len(buf, (int)n);
+}
+
+static json_object *side_object(const kn_bt_side_t *sd)
+{
+    json_object *o = json_object_new_object(), *ext = json_object_new_array();
+    unsigned bit;
+
+    json_object_object_add_ex(o, "peer_id", hex_string(sd->peer_id), NEW_KEY);
+    json_object_object_add_ex(o, "peer_id_text", peer_id_text(sd->peer_id), NEW_KEY);
+    if (sd->client.p)
+        json_object_object_add_ex(o, "client", kn_eve_bytes_string(sd->client), NEW_KEY);
+    if (sd->client_version.p)
+        json_object_object_add_ex(o, "client_version", kn_eve_bytes_string(sd->client_version),
+                                  NEW_KEY);
+    if (sd->ext_client.p)
+        json_object_object_add_ex(o, "ext_client", kn_eve_bytes_string(sd->ext_client), NEW_KEY);
+    json_object_object_add_ex(o, "reserved", hex_string(sd->reserved), NEW_KEY);
+    for (bit = 1; bit < (1u << KN_BT_EXT_COUNT); bit <<= 1)
+        if (sd->extensions & bit)
+            json_object_array_add(ext, json_object_new_string(kn_bt_extension_name(bit)));
+    json_object_object_add_ex(o, "extensions", ext, NEW_KEY);
+    return o;
+}
+
+json_object *kn_eve_bittorrent_object(kn_eve_t *e, const kn_bittorrent_info_t *in)
+{
+    json_object *o = json_object_new_object();
+
+    (void)e;
+    if (in->info_hash.p)
+        json_object_object_add_ex(o, "info_hash", hex_string(in->info_hash), NEW_KEY);
+    if (in->info_hash_mismatch)
+        json_object_object_add_ex(o, "info_hash_mismatch", json_object_new_boolean(1), NEW_KEY);
+    if (in->client.peer_id.p)
+        json_object_object_add_ex(o, "client", side_object(&in->client), NEW_KEY);
+    if (in->server.peer_id.p)
+        json_object_object_add_ex(o, "server", side_object(&in->server), NEW_KEY);
+    return o;
+}

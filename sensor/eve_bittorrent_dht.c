@@ -1,0 +1,139 @@
+/* eve_bittorrent_dht.c: the "bittorrent_dht" object of one KRPC message, as Suricata 7 writes
+ * it: ids, tokens, the transaction id and the client version in lowercase hex; nodes and
+ * peers decoded from their compact forms (BEP 5) into {"id", "ip", "port"}; IPv6 addresses as
+ * eight groups of four hex digits. */
+#include "eve_private.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static json_object *hex_string(kn_str_t v)
+{
+    char *buf = malloc((size_t)v.len * 2 + 1);
+    json_object *o;
+    uint32_t i;
+
+    if (!buf)
+        return json_object_new_string("");
+    for (i = 0; i < v.len; i++)
+        snprintf(buf + 2 * i, 3, "%02x", v.p[i]);
+    buf[2 * (size_t)v.len] = '\0';
+    o = json_object_new_string_len(buf, (int)(2 * v.len));
+    free(buf);
+    return o;
+}
+
+static void add_hex(json_object *o, const char *key, kn_str_t v)
+{
+    if (v.p)
+        json_object_object_add_ex(o, key, hex_string(v), NEW_KEY);
+}
+
+static void add_int(json_object *o, const char *key, int64_t v)
+{
+    json_object_object_add_ex(o, key, json_object_new_int64(v), NEW_KEY);
+}
+
+/* 4 bytes dotted, 16 bytes as Suricata 7 writes them (groups of four, uncompressed). */
+static json_object *ip_string(const uint8_t *a, int v6)
+{
+    char buf[48];
+    int i, n = 0;
+
+    if (!v6) {
+        snprintf(buf, sizeof(buf), "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+        return json_object_new_string(buf);
+    }
+    for (i = 0; i < 16; i += 2)
+        n += snprintf(buf + n, sizeof(buf) - (size_t)n, "%s%02x%02x", i ? ":" : "", a[i],
+                      a[i + 1]);
+    return json_object_new_string(buf);
+}
+
+/* Compact node info: id (20), address (4 or 16), port (2). */
+static void add_nodes(json_object *o, const char *key, kn_str_t v, int v6)
+{
+    uint32_t item = v6 ? 38 : 26, off;
+    json_object *a, *n;
+
+    if (!v.p || v.len < item)
+        return;
+    a = json_object_new_array();
+    for (off = 0; v.len - off >= item; off += item) {
+        n = json_object_new_object();
+        add_hex(n, "id", (kn_str_t){v.p + off, 20});
+        json_object_object_add_ex(n, "ip", ip_string(v.p + off + 20, v6), NEW_KEY);
+        add_int(n, "port", (v.p[off + item - 2] << 8) | v.p[off + item - 1]);
+        json_object_array_add(a, n);
+    }
+    json_object_object_add_ex(o, key, a, NEW_KEY);
+}
+
+static void add_values(json_object *o, const kn_str_t *v, uint16_t n)
+{
+    json_object *a, *p;
+    uint16_t i;
+
+    if (!n)
+        return;
+    a = json_object_new_array();
+    for (i = 0; i < n; i++) {
+        int v6 = v[i].len >= 18;
+        uint32_t port_at = v6 ? 16 : 4;
+        p = json_object_new_object();
+        json_object_object_add_ex(p, "ip", ip_string(v[i].p, v6), NEW_KEY);
+        add_int(p, "port", (v[i].p[port_at] << 8) | v[i].p[port_at + 1]);
+        json_object_array_add(a, p);
+    }
+    json_object_object_add_ex(o, "values", a, NEW_KEY);
+}
+
+static json_object *request_object(const kn_bt_dht_info_t *in)
+{
+    json_object *o = json_object_new_object();
+
+    add_hex(o, "id", in->request.id);
+    add_hex(o, "target", in->request.target);
+    add_hex(o, "info_hash", in->request.info_hash);
+    add_hex(o, "token", in->request.token);
+    if (in->request.implied_port >= 0)
+        add_int(o, "implied_port", in->request.implied_port);
+    if (in->request.port >= 0)
+        add_int(o, "port", in->request.port);
+    return o;
+}
+
+static json_object *response_object(const kn_bt_dht_info_t *in)
+{
+    json_object *o = json_object_new_object();
+
+    add_hex(o, "id", in->response.id);
+    add_nodes(o, "nodes", in->response.nodes, 0);
+    add_nodes(o, "nodes6", in->response.nodes6, 1);
+    add_values(o, in->response.values, in->response.n_values);
+    add_hex(o, "token", in->response.token);
+    return o;
+}
+
+json_object *kn_eve_bittorrent_dht_object(kn_eve_t *e, const kn_bt_dht_info_t *in)
+{
+    json_object *o = json_object_new_object(), *err;
+
+    (void)e;
+    json_object_object_add_ex(o, "transaction_id", hex_string(in->transaction_id), NEW_KEY);
+    add_hex(o, "client_version", in->client_version);
+    if (in->request_type.p)
+        json_object_object_add_ex(o, "request_type", kn_eve_bytes_string(in->request_type),
+                                  NEW_KEY);
+    if (in->has_error) {
+        err = json_object_new_object();
+        add_int(err, "num", in->error.num);
+        json_object_object_add_ex(err, "msg", kn_eve_bytes_string(in->error.msg), NEW_KEY);
+        json_object_object_add_ex(o, "error", err, NEW_KEY);
+    }
+    if (in->has_request)
+        json_object_object_add_ex(o, "request", request_object(in), NEW_KEY);
+    if (in->has_response)
+        json_object_object_add_ex(o, "response", response_object(in), NEW_KEY);
+    return o;
+}

@@ -1,0 +1,111 @@
+/* eve_smtp.c: the "smtp" and "email" objects of an eve event from a kn_smtp_info_t, as
+ * Suricata 7 writes them with its default settings:
+ *   "smtp": {"helo", "mail_from", "rcpt_to": [..]}          (each only when seen)
+ *   "email": {"status", "from", "to": [..], "cc": [..], "has_ipv6_url", "has_ipv4_url",
+ *             "has_exe_url", "url": [..], "attachment": [..]}
+ * The address lists are the header values split at commas, each trimmed; a message that was
+ * not parsed to its end only gets its status (Suricata then has no fields either). */
+#include "eve_private.h"
+
+#include <stdio.h>
+
+static void add_str(json_object *o, const char *key, kn_str_t v)
+{
+    if (v.p)
+        json_object_object_add_ex(o, key, kn_eve_bytes_string(v), NEW_KEY);
+}
+
+static void add_list(json_object *o, const char *key, const kn_str_t *v, uint16_t n)
+{
+    json_object *a;
+    uint16_t i;
+
+    if (!n)
+        return;
+    a = json_object_new_array();
+    for (i = 0; i < n; i++)
+        json_object_array_add(a, kn_eve_bytes_string(v[i]));
+    json_object_object_add_ex(o, key, a, NEW_KEY);
+}
+
+json_object *kn_eve_smtp_object(kn_eve_t *e, const kn_smtp_info_t *info)
+{
+    json_object *o = json_object_new_object();
+
+    (void)e;
+    add_str(o, "helo", info->helo);
+    add_str(o, "mail_from", info->mail_from);
+    add_list(o, "rcpt_to", info->rcpt_to, info->n_rcpt_to);
+    return o;
+}
+
+static int blank(uint8_t c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* "a, b ,c" as ["a","b","c"] (an element left empty by trimming is still written). */
+static void add_split(json_object *o, const char *key, kn_str_t v)
+{
+    json_object *a;
+    uint32_t i = 0, s, e;
+    kn_str_t part;
+
+    if (!v.p)
+        return;
+    a = json_object_new_array();
+    while (i <= v.len) {
+        for (s = i; i < v.len && v.p[i] != ','; i++)
+            ;
+        for (e = i; s < e && blank(v.p[s]); s++)
+            ;
+        while (e > s && blank(v.p[e - 1]))
+            e--;
+        part.p = v.p + s;
+        part.len = e - s;
+        json_object_array_add(a, kn_eve_bytes_string(part));
+        i++;
+    }
+    json_object_object_add_ex(o, key, a, NEW_KEY);
+}
+
+static const char *status_name(uint8_t st)
+{
+    switch (st) {
+    case KN_EMAIL_HEADER_STARTED: return "HEADER_STARTED";
+    case KN_EMAIL_HEADER_READY: return "HEADER_READY";
+    case KN_EMAIL_PARSE_DONE: return "PARSE_DONE";
+    default: return "PARSE_ERROR";
+    }
+}
+
+json_object *kn_eve_email_object(kn_eve_t *e, const kn_smtp_info_t *info)
+{
+    json_object *o;
+
+    (void)e;
+    if (info->email_status == KN_EMAIL_NONE)
+        return NULL;
+    o = json_object_new_object();
+    json_object_object_add_ex(o, "status", json_object_new_string(status_name(info->email_status)),
+                              NEW_KEY);
+    if (info->email_status != KN_EMAIL_PARSE_DONE)
+        return o;
+    add_str(o, "from", info->from);
+    add_split(o, "to", info->to);
+    add_split(o, "cc", info->cc);
+    if (info->n_urls) {
+        json_object_object_add_ex(o, "has_ipv6_url",
+                                  json_object_new_boolean(info->url_flags & KN_EMAIL_URL_IPV6),
+                                  NEW_KEY);
+        json_object_object_add_ex(o, "has_ipv4_url",
+                                  json_object_new_boolean(info->url_flags & KN_EMAIL_URL_IPV4),
+                                  NEW_KEY);
+        json_object_object_add_ex(o, "has_exe_url",
+                                  json_object_new_boolean(info->url_flags & KN_EMAIL_URL_EXE),
+                                  NEW_KEY);
+        add_list(o, "url", info->urls, info->n_urls);
+    }
+    add_list(o, "attachment", info->attachments, info->n_attachments);
+    return o;
+}

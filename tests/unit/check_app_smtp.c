@@ -1,0 +1,313 @@
+/* check_app_smtp.c: unit tests of engine/app_smtp.c and app_smtp_mime.c through the whole
+ * engine: a mail session split at every byte, pipelined commands, a base64 attachment (its
+ * decoded bytes checked by size, the text known here), STARTTLS handing the flow to TLS,
+ * SMTP off its port, look-alikes the probe rejects, and malformed or truncated input. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "applayer.h"
+#include "collect.h"
+#include "pktbuild.h"
+#include "suites.h"
+
+typedef struct got {
+    collect_t col;
+    int nsmtp, nfiles, closed_files;
+    char helo[64], from[64], rcpt[4][64], hfrom[64], to[128], att[64];
+    int nrcpt, status;
+    uint64_t fsize;
+    uint8_t app_proto;
+} got_t;
+
+static kn_engine_config_t cfg;
+static kn_engine_t *eng;
+static got_t *g;
+static double now;
+static uint16_t dport;
+static uint32_t cseq, sseq;
+
+static void copy_str(char *dst, size_t cap, kn_str_t v)
+{
+    size_t n = v.len < cap - 1 ? v.len : cap - 1;
+
+    if (v.p)
+        memcpy(dst, v.p, n);
+    dst[v.p ? n : 0] = '\0';
+}
+
+static void cb(const kn_event_t *ev, void *user)
+{
+    got_t *r = user;
+    const kn_smtp_info_t *in;
+    int i;
+
+    if (ev->type == KN_EV_APP && ev->u.app.app == KN_APP_SMTP) {
+        in = ev->u.app.info;
+        if (r->nsmtp++ == 0) { /* the mail transaction comes first */
+            copy_str(r->helo, sizeof(r->helo), in->helo);
+            copy_str(r->from, sizeof(r->from), in->mail_from);
+            r->nrcpt = in->n_rcpt_to;
+            for (i = 0; i < in->n_rcpt_to && i < 4; i++)
+                copy_str(r->rcpt[i], sizeof(r->rcpt[i]), in->rcpt_to[i]);
+            copy_str(r->hfrom, sizeof(r->hfrom), in->from);
+            copy_str(r->to, sizeof(r->to), in->to);
+            if (in->n_attachments)
+                copy_str(r->att, sizeof(r->att), in->attachments[0]);
+            r->status = in->email_status;
+        }
+    }
+    if (ev->type == KN_EV_FILE && ev->u.file.app == KN_APP_SMTP) {
+        r->nfiles++;
+        r->fsize = ev->u.file.file->size;
+        r->closed_files += ev->u.file.file->state == KN_FILE_CLOSED;
+    }
+    if (ev->type == KN_EV_FLOW)
+        r->app_proto = ev->flow->app_proto;
+    collect_cb(ev, &r->col);
+}
+
+static void setup(void)
+{
+    kn_engine_config_defaults(&cfg);
+    g = calloc(1, sizeof(*g));
+    now = 1.0;
+    dport = 25;
+    eng = NULL;
+}
+
+static void teardown(void)
+{
+    kn_engine_free(eng);
+    free(g);
+}
+
+static void seg(int to_server, uint8_t flags, const void *data, size_t len)
+{
+    tb_t t;
+
+    tb_init(&t);
+    tb_eth(&t, 0x0800);
+    if (to_server) {
+        tb_ipv4(&t, "10.0.0.1", "10.0.0.2", 6);
+        tb_tcp(&t, 40000, dport, cseq, sseq, flags);
+    } else {
+        tb_ipv4(&t, "10.0.0.2", "10.0.0.1", 6);
+        tb_tcp(&t, dport, 40000, sseq, cseq, flags);
+    }
+    if (len)
+        tb_bytes(&t, data, len);
+    tb_finish(&t);
+    now += 0.001;
+    collect_feed(eng, t.b, t.len, now, KN_LINK_ETHERNET);
+    if (to_server)
+        cseq += (uint32_t)len;
+    else
+        sseq += (uint32_t)len;
+}
+
+static void xmit(int to_server, const char *text, size_t chunk)
+{
+    size_t len = strlen(text), off, n;
+
+    for (off = 0; off < len; off += n) {
+        n = len - off < chunk ? len - off : chunk;
+        seg(to_server, KN_TH_ACK | KN_TH_PSH, text + off, n);
+        seg(!to_server, KN_TH_ACK, NULL, 0);
+    }
+}
+
+static void start(void)
+{
+    eng = kn_engine_new(&cfg, cb, g);
+    ck_assert_ptr_nonnull(eng);
+    cseq = 100;
+    sseq = 900;
+    seg(1, KN_TH_SYN, NULL, 0);
+    cseq++;
+    seg(0, KN_TH_SYN | KN_TH_ACK, NULL, 0);
+    sseq++;
+    seg(1, KN_TH_ACK, NULL, 0);
+}
+
+/* "kanshi attachment\n" in base64, and the mail carrying it. */
+#define ATT_B64 "a2Fuc2hpIGF0dGFjaG1lbnQK"
+#define ATT_LEN 18
+#define MESSAGE                                                                                    \
+    "From: Alice <alice@example.test>\r\nTo: bob@example.test,\r\n carol@example.test\r\n"        \
+    "Subject: hi\r\nContent-Type: multipart/mixed; boundary=\"XX\"\r\n\r\npreamble\r\n"         \
+    "--XX\r\nContent-Type: text/plain\r\n\r\nhello\r\n..dot-stuffed\r\n--XX\r\n"                \
+    "Content-Type: application/octet-stream; name=\"a.bin\"\r\n"                                 \
+    "Content-Transfer-Encoding: base64\r\n\r\n" ATT_B64 "\r\n--XX--\r\n.\r\n"
+
+static void session(size_t chunk)
+{
+    xmit(0, "220 mx.example.test ESMTP\r\n", chunk);
+    xmit(1, "EHLO client.example.test\r\n", chunk);
+    xmit(0, "250-mx.example.test\r\n250 PIPELINING\r\n", chunk);
+    xmit(1, "MAIL FROM:<alice@example.test> SIZE=100\r\nRCPT TO:<bob@example.test>\r\n"
+            "RCPT TO:<carol@example.test>\r\nDATA\r\n", chunk);
+    xmit(0, "250 ok\r\n250 ok\r\n250 ok\r\n354 go\r\n", chunk);
+    xmit(1, MESSAGE, chunk);
+    xmit(0, "250 queued\r\n", chunk);
+    xmit(1, "QUIT\r\n", chunk);
+    xmit(0, "221 bye\r\n", chunk);
+    kn_engine_flush(eng);
+}
+
+static void check_session(void)
+{
+    ck_assert_int_eq(g->app_proto, KN_APP_SMTP);
+    ck_assert_int_eq(g->nsmtp, 2); /* the mail, then QUIT's */
+    ck_assert_str_eq(g->helo, "client.example.test");
+    ck_assert_str_eq(g->from, "<alice@example.test>");
+    ck_assert_int_eq(g->nrcpt, 2);
+    ck_assert_str_eq(g->rcpt[1], "<carol@example.test>");
+    ck_assert_str_eq(g->hfrom, "Alice <alice@example.test>");
+    ck_assert_str_eq(g->to, "bob@example.test, carol@example.test");
+    ck_assert_str_eq(g->att, "a.bin");
+    ck_assert_int_eq(g->status, KN_EMAIL_PARSE_DONE);
+    ck_assert_int_eq(g->nfiles, 1);
+    ck_assert_int_eq(g->closed_files, 1);
+    ck_assert_uint_eq(g->fsize, ATT_LEN);
+    ck_assert(!collect_has_anomaly(&g->col, KN_ANOM_APP_SMTP_UNABLE_TO_MATCH_REPLY));
+}
+
+START_TEST(probe_rejects_look_alikes)
+{
+    const kn_app_parser_t *ps = kn_app_parser(KN_APP_SMTP);
+
+    ck_assert_ptr_nonnull(ps);
+    ck_assert_int_eq(ps->probe((const uint8_t *)"EHLO x\r\n", 8, KN_TOSERVER), KN_OK);
+    ck_assert_int_eq(ps->probe((const uint8_t *)"helo x", 6, KN_TOSERVER), KN_OK);
+    ck_assert_int_eq(ps->probe((const uint8_t *)"EHL", 3, KN_TOSERVER), KN_AGAIN);
+    ck_assert_int_eq(ps->probe((const uint8_t *)"EHLOX", 5, KN_TOSERVER), KN_DECLINED);
+    ck_assert_int_eq(ps->probe((const uint8_t *)"USER anonymous", 14, KN_TOSERVER),
+                     KN_DECLINED);
+    ck_assert_int_eq(ps->probe((const uint8_t *)"GET / HTTP/1.1", 14, KN_TOSERVER), KN_DECLINED);
+    /* a 220 greeting is FTP's too: it decides nothing */
+    ck_assert_int_eq(ps->probe((const uint8_t *)"220 mx ESMTP\r\n", 14, KN_TOCLIENT),
+                     KN_DECLINED);
+}
+END_TEST
+
+START_TEST(session_whole)
+{
+    start();
+    session(1460);
+    check_session();
+}
+END_TEST
+
+START_TEST(session_split_at_every_byte)
+{
+    start();
+    session(1);
+    check_session();
+}
+END_TEST
+
+START_TEST(session_on_other_port)
+{
+    dport = 8025;
+    start();
+    session(7);
+    check_session();
+}
+END_TEST
+
+START_TEST(starttls_hands_flow_to_tls)
+{
+    start();
+    xmit(0, "220 mx ESMTP\r\n", 1460);
+    xmit(1, "EHLO c.test\r\n", 1460);
+    xmit(0, "250 STARTTLS\r\n", 1460);
+    xmit(1, "STARTTLS\r\n", 1460);
+    xmit(0, "220 go ahead\r\n", 1460);
+    xmit(1, "\x16\x03\x01\x00\x05\x01\x00\x00\x01\x00", 1460); /* not SMTP any more */
+    kn_engine_flush(eng);
+    ck_assert_int_eq(g->nsmtp, 1);
+    ck_assert_str_eq(g->helo, "c.test");
+    ck_assert_int_eq(g->app_proto, KN_APP_TLS);
+    ck_assert(!collect_has_anomaly(&g->col, KN_ANOM_APP_SMTP_MAX_COMMAND_LINE_LEN_EXCEEDED));
+}
+END_TEST
+
+START_TEST(starttls_rejected_stays_smtp)
+{
+    start();
+    xmit(0, "220 mx ESMTP\r\n", 1460);
+    xmit(1, "EHLO c.test\r\nSTARTTLS\r\n", 1460);
+    xmit(0, "250 ok\r\n454 no TLS\r\n", 1460);
+    kn_engine_flush(eng);
+    ck_assert_int_eq(g->app_proto, KN_APP_SMTP);
+    ck_assert(collect_has_anomaly(&g->col, KN_ANOM_APP_SMTP_TLS_REJECTED));
+}
+END_TEST
+
+START_TEST(malformed_replies_and_long_lines)
+{
+    static char longcmd[6000];
+
+    memset(longcmd, 'A', sizeof(longcmd) - 3);
+    memcpy(longcmd, "HELO ", 5);
+    memcpy(longcmd + sizeof(longcmd) - 3, "\r\n", 3);
+    start();
+    xmit(0, "220 mx\r\n", 1460);
+    xmit(1, longcmd, 1460);
+    xmit(0, "hello there\r\n250 ok\r\n", 1460);
+    xmit(0, "250 unexpected\r\n", 1460);
+    kn_engine_flush(eng);
+    ck_assert(collect_has_anomaly(&g->col, KN_ANOM_APP_SMTP_MAX_COMMAND_LINE_LEN_EXCEEDED));
+    ck_assert(collect_has_anomaly(&g->col, KN_ANOM_APP_SMTP_INVALID_REPLY));
+    ck_assert(collect_has_anomaly(&g->col, KN_ANOM_APP_SMTP_UNABLE_TO_MATCH_REPLY));
+    ck_assert_int_eq(g->nsmtp, 1);
+}
+END_TEST
+
+START_TEST(truncated_message_is_logged_at_flow_end)
+{
+    start();
+    xmit(0, "220 mx\r\n", 1460);
+    xmit(1, "HELO c\r\nMAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\n", 1460);
+    xmit(0, "250 ok\r\n250 ok\r\n250 ok\r\n354 go\r\n", 1460);
+    xmit(1, "Subject: cut\r\nContent-Type: text/plain; name=x.txt\r\n\r\nsome te", 1460);
+    kn_engine_flush(eng);
+    ck_assert_int_eq(g->nsmtp, 1);
+    ck_assert_int_eq(g->status, KN_EMAIL_HEADER_READY);
+    ck_assert_int_eq(g->nfiles, 1);
+    ck_assert_int_eq(g->closed_files, 0); /* truncated */
+}
+END_TEST
+
+START_TEST(data_rejected_is_an_anomaly)
+{
+    start();
+    xmit(0, "220 mx\r\n", 1460);
+    xmit(1, "HELO c\r\nDATA\r\n", 1460);
+    xmit(0, "250 ok\r\n503 need RCPT\r\n", 1460);
+    xmit(1, "NOOP\r\n", 1460);
+    xmit(0, "250 ok\r\n", 1460);
+    kn_engine_flush(eng);
+    ck_assert(collect_has_anomaly(&g->col, KN_ANOM_APP_SMTP_DATA_COMMAND_REJECTED));
+    ck_assert_int_eq(g->status, KN_EMAIL_NONE);
+}
+END_TEST
+
+Suite *suite_app_smtp(void)
+{
+    Suite *s = suite_create("app_smtp");
+    TCase *tc = tcase_create("app_smtp");
+
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, probe_rejects_look_alikes);
+    tcase_add_test(tc, session_whole);
+    tcase_add_test(tc, session_split_at_every_byte);
+    tcase_add_test(tc, session_on_other_port);
+    tcase_add_test(tc, starttls_hands_flow_to_tls);
+    tcase_add_test(tc, starttls_rejected_stays_smtp);
+    tcase_add_test(tc, malformed_replies_and_long_lines);
+    tcase_add_test(tc, truncated_message_is_logged_at_flow_end);
+    tcase_add_test(tc, data_rejected_is_an_anomaly);
+    suite_add_tcase(s, tc);
+    return s;
+}
