@@ -8,6 +8,7 @@
 #   conv       TCP/UDP conversation counts against tshark on real captures
 #   rules      rule files load: kanshi's, ET Open (>= 97%), fox-it's broken ones rejected
 #   log4shell  Log4Shell captures: kanshi's alerts against Suricata's with the same rules
+#   labels     app_proto of services on unexpected ports (tools/check_labels.py)
 #   peer       Suricata's regression tests (../shared/peer-suite); listed passes must hold
 set -uo pipefail
 
@@ -38,6 +39,7 @@ step malformed tests/malformed/run.sh "$bin"
 step conv tests/conv/run.sh "$bin"
 step rules tests/rules/run.sh "$bin"
 step log4shell /usr/bin/python3 tests/log4shell/run.py "$bin"
+step labels /usr/bin/python3 tools/check_labels.py "$bin"
 step peer tests/peer.sh "$bin"
 
 echo
