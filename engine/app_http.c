@@ -279,8 +279,12 @@ static void response_head_done(kn_app_io_t *io, http_state_t *st, http_tx_t *t)
     if (st->d[REQ].mode == M_CONNECT_WAIT)
         st->d[REQ].mode = M_IDLE;
     if (code == 101 || (t->connect && code >= 200 && code < 300)) {
-        /* the connection now carries another protocol (RFC 9110 7.8, 9.3.6) */
+        /* the connection now carries another protocol (RFC 9110 7.8, 9.3.6). A CONNECT
+         * tunnel's is found out again (TLS, SMTP ... as Suricata does); after a 101 the new
+         * protocol (WebSocket, h2c) has no parser here and its bytes are left alone. */
         st->tunnel = 1;
+        if (t->connect)
+            kn_app_reprobe(io);
         if (!t->s[REQ].done) {
             t->s[REQ].done = 1;
             st->d[REQ].tx = NULL;

@@ -54,6 +54,7 @@ struct kn_appflow {
     uint8_t counted_fail;
     uint8_t switch_to;  /* kn_app_switch: the protocol taking over after this parse call */
     uint8_t asked;      /* the expectation table was asked about this flow */
+    uint8_t orig_app;   /* the protocol before a tunnel opened (kn_app_reprobe), 0: none */
     uint64_t next_tx;
 };
 
@@ -191,6 +192,23 @@ void kn_app_file_event(kn_app_io_t *io, const kn_app_tx_t *tx, int dir, const kn
     io->env->emit(io->env->user, &ev);
 }
 
+void kn_app_file_data(kn_app_io_t *io, const kn_file_info_t *f, const uint8_t *p, uint32_t n)
+{
+    kn_event_t ev;
+
+    if (!io->env->cfg->file_data_events)
+        return;
+    memset(&ev, 0, sizeof(ev));
+    ev.type = KN_EV_FILE_DATA;
+    ev.ts = kn_app_time(io);
+    ev.flow = io->fi;
+    ev.u.file.app = io->af->parser->app;
+    ev.u.file.file = f;
+    ev.u.file.data = p;
+    ev.u.file.len = n;
+    io->env->emit(io->env->user, &ev);
+}
+
 void kn_app_count(kn_app_io_t *io, kn_counter_id_t id)
 {
     io->env->ctr->c[id]++;
@@ -223,17 +241,47 @@ void kn_app_switch(kn_app_io_t *io, int app)
 }
 
 /* The old parser logs what it has pending and goes; the new one starts on the next bytes. */
+#define SWITCH_REPROBE 0xff /* switch_to: find out again what the flow carries */
+
+void kn_app_reprobe(kn_app_io_t *io)
+{
+    io->af->switch_to = SWITCH_REPROBE;
+}
+
+/* The tunnel's bytes are probed like a new flow's; the flow keeps its label until a probe
+ * claims them (and keeps it if none does: it was that protocol, and stays "failed"-free). */
+static void reprobe(kn_app_io_t *io)
+{
+    kn_appflow_t *af = io->af;
+
+    if (af->parser->finish)
+        af->parser->finish(io, af->st);
+    af->parser->state_free(af->st);
+    af->orig_app = af->parser->app;
+    af->parser = NULL;
+    af->st = NULL;
+    af->pstate[0] = af->pstate[1] = DIR_PROBING;
+    af->tries[0] = af->tries[1] = af->lost[0] = af->lost[1] = 0;
+    af->first_dir = -1;
+}
+
 static void do_switch(kn_app_io_t *io)
 {
     kn_appflow_t *af = io->af;
-    const kn_app_parser_t *ps = kn_app_parser(af->switch_to);
+    const kn_app_parser_t *ps;
+    uint8_t to = af->switch_to;
 
     af->switch_to = 0;
-    if (!ps || ps->ipproto != af->parser->ipproto)
+    if (to == SWITCH_REPROBE) {
+        reprobe(io);
+        return;
+    }
+    if (!(ps = kn_app_parser(to)) || ps->ipproto != af->parser->ipproto)
         return;
     if (af->parser->finish)
         af->parser->finish(io, af->st);
     af->parser->state_free(af->st);
+    io->fi->app_proto_orig = af->parser->app;
     af->parser = ps;
     io->fi->app_proto = ps->app;
     if (!(af->st = ps->state_new())) {
@@ -339,6 +387,8 @@ static void decide(kn_app_io_t *io, const kn_app_parser_t *ps)
     int first = af->first_dir < 0 ? io->dir : af->first_dir;
 
     af->parser = ps;
+    if (af->orig_app)
+        io->fi->app_proto_orig = af->orig_app;
     io->fi->app_proto = ps->app;
     io->env->ctr->c[flow_counter(ps)]++;
     if (!(af->st = ps->state_new())) {
@@ -366,7 +416,7 @@ static void give_up(kn_app_io_t *io, int dir)
         drop_probe_buffers(af);
     /* TCP fails once both sides spoke and no probe knew them; UDP (as in Suricata) as soon as
      * one side's datagrams were not recognized */
-    if (both && !af->counted_fail) {
+    if (both && !af->counted_fail && !af->orig_app) {
         af->counted_fail = 1;
         io->fi->app_proto = KN_APP_FAILED;
         io->env->ctr->c[io->fi->proto == 6 ? KN_CTR_APP_FLOW_FAILED_TCP

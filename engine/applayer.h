@@ -109,6 +109,10 @@ const kn_engine_config_t *kn_app_config(const kn_app_io_t *io);
 /* A file of tx, sent in direction dir, ended (file.c): emits KN_EV_FILE with info(tx). */
 void kn_app_file_event(kn_app_io_t *io, const kn_app_tx_t *tx, int dir, const kn_file_info_t *f);
 
+/* n more bytes of the open file f (file.c), for the sensor's file store: a KN_EV_FILE_DATA
+ * event when the configuration asks for file data, nothing otherwise. */
+void kn_app_file_data(kn_app_io_t *io, const kn_file_info_t *f, const uint8_t *p, uint32_t n);
+
 /* Adds one to an engine counter (kanshi.files.* ...). */
 void kn_app_count(kn_app_io_t *io, kn_counter_id_t id);
 
@@ -117,6 +121,12 @@ void kn_app_count(kn_app_io_t *io, kn_counter_id_t id);
  * parser's state and hands every later byte to the new one. Bytes of the current call after
  * the switch point are not parsed (RFC 3207 4: nothing may follow the 220 in the clear). */
 void kn_app_switch(kn_app_io_t *io, int app);
+
+/* The flow becomes a tunnel (HTTP CONNECT answered 2xx, 101 Switching Protocols): as with
+ * kn_app_switch, this parser finishes when the current call returns; the later bytes are
+ * probed as a new flow's. The flow keeps its protocol until a probe claims them, and then
+ * has the old one as app_proto_orig. */
+void kn_app_reprobe(kn_app_io_t *io);
 
 /* The flow being parsed (addresses oriented client to server), for parsers that announce
  * other connections. */

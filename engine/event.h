@@ -78,6 +78,7 @@ typedef struct kn_flow_info {
     uint8_t icmp_type[2], icmp_code[2];
     uint8_t alerted;
     uint8_t app_proto; /* kn_app_t once the app layer knows it, 0 (unknown) before */
+    uint8_t app_proto_orig; /* what it was before STARTTLS or a tunnel took over, 0: none */
     uint8_t has_spi;
     uint32_t spi;
     uint8_t has_tunnel;
@@ -91,6 +92,7 @@ typedef enum kn_event_type {
     KN_EV_ALERT,    /* a signature matched */
     KN_EV_APP,      /* an app-layer transaction is complete (or its flow ended) */
     KN_EV_FILE,     /* a file seen in a transaction was closed or cut short */
+    KN_EV_FILE_DATA, /* bytes of an open file, in order (only with file_data_events) */
     KN_EV_MAX
 } kn_event_type_t;
 
@@ -131,6 +133,9 @@ typedef struct kn_file_event {
     uint64_t tx_id;
     const void *app_info; /* that transaction, as in kn_app_event_t (may be NULL) */
     const kn_file_info_t *file;
+    const uint8_t *data; /* KN_EV_FILE_DATA: the next bytes of the file (borrowed) */
+    uint32_t len;
+    uint8_t stored;      /* KN_EV_FILE: the sensor's file store kept it (set by the sensor) */
 } kn_file_event_t;
 
 typedef struct kn_event {

@@ -170,6 +170,7 @@ void kn_file_data(kn_app_io_t *io, kn_file_t *f, const uint8_t *p, uint32_t n)
     for (i = 0; i < H_N; i++)
         EVP_DigestUpdate(f->md[i], p, n);
     keep_head(io, f, p, n);
+    kn_app_file_data(io, &f->info, p, n);
 }
 
 void kn_file_gap(kn_app_io_t *io, kn_file_t *f, uint64_t lost)

@@ -84,6 +84,7 @@ typedef struct kn_engine_config {
     uint8_t app_enabled;       /* 0: no protocol detection or parsing at all */
     uint8_t http_dump_all_headers; /* bit 0 request, bit 1 response headers kept for eve */
     uint8_t ssh_hassh;         /* 1: HASSH of each side (on by itself when a rule reads it) */
+    uint8_t file_data_events;  /* 1: every file's bytes as KN_EV_FILE_DATA (the file store) */
     uint32_t app_state_cap;    /* bytes one flow's parser may hold */
     uint32_t http_body_limit[2]; /* body bytes kept for rules per direction (0: none) */
     uint32_t http_decompress_limit; /* bytes a compressed body may inflate to */

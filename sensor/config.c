@@ -539,6 +539,34 @@ static void read_eve(kn_cfgctx_t *cx, kn_ynode_t *eve)
     mark_all(kn_ymap_get(eve, "pcap-file"));
 }
 
+/* file-store (Suricata's version 2 layout): enabled, dir, max-open-files; the hashing and
+ * stream options are Suricata's own and are accepted without effect. */
+static void read_filestore(kn_cfgctx_t *cx, kn_ynode_t *body)
+{
+    kn_config_t *cfg = cx->cfg;
+    kn_ynode_t *n;
+    int b;
+
+    if ((n = kn_ymap_get(body, "enabled")) && scalar(cx, n, "file-store.enabled")) {
+        if (kn_parse_bool(n->value, &b) != 0)
+            cfg_error(cx, n, "file-store.enabled", "expected yes or no");
+        else
+            cfg->filestore_enabled = b;
+    }
+    if ((n = kn_ymap_get(body, "version")) && scalar(cx, n, "file-store.version") &&
+        strcmp(n->value, "2") != 0)
+        cfg_error(cx, n, "file-store.version", "only version 2 (files named by sha256) exists");
+    if ((n = kn_ymap_get(body, "dir")) && scalar(cx, n, "file-store.dir")) {
+        free(cfg->filestore_dir);
+        cfg->filestore_dir = strdup(n->value);
+    }
+    if ((n = kn_ymap_get(body, "max-open-files"))) {
+        kn_setting_t s = {"file-store.max-open-files", T_U32, C(filestore_max_open), 1, 65536};
+        apply_setting(cx, &s, n);
+    }
+    mark_all(body->child);
+}
+
 static void read_outputs(kn_cfgctx_t *cx, kn_ynode_t *root)
 {
     kn_ynode_t *outs = kn_ymap_get(root, "outputs"), *o;
@@ -560,6 +588,8 @@ static void read_outputs(kn_cfgctx_t *cx, kn_ynode_t *root)
         if (strcmp(body->key, "eve-log") == 0 && !eve_seen && body->type == KN_Y_MAP) {
             eve_seen = 1;
             read_eve(cx, body);
+        } else if (strcmp(body->key, "file-store") == 0 && body->type == KN_Y_MAP) {
+            read_filestore(cx, body);
         } else {
             kn_ynode_t *en = kn_ymap_get(body, "enabled");
             int b = 0;
@@ -683,6 +713,8 @@ void kn_config_defaults(kn_config_t *cfg)
     cfg->log_dir = strdup(".");
     cfg->eve_enabled = 1;
     cfg->eve_filename = strdup("eve.json");
+    cfg->filestore_dir = strdup("filestore");
+    cfg->filestore_max_open = 256;
     /* Suricata's default eve-log: every logger on; anomalies for the app layer only */
     cfg->eve_types = KN_EVE_ALERT | KN_EVE_ANOMALY | KN_EVE_FLOW | KN_EVE_STATS | KN_EVE_HTTP |
                      KN_EVE_DNS | KN_EVE_TLS | KN_EVE_FILES | KN_EVE_SMTP | KN_EVE_SSH |
@@ -749,6 +781,7 @@ int kn_config_load(kn_config_t *cfg)
     read_decoder(&cx, t.root);
     read_policies(&cx, t.root);
     read_outputs(&cx, t.root);
+    cfg->engine.file_data_events = (uint8_t)(cfg->filestore_enabled != 0);
     read_pcap(&cx, t.root);
     read_rules(&cx, t.root);
     mark_all(kn_ymap_get(t.root, "default-rule-path"));
@@ -771,6 +804,7 @@ void kn_config_free(kn_config_t *cfg)
     free(cfg->config_file);
     free(cfg->log_dir);
     free(cfg->eve_filename);
+    free(cfg->filestore_dir);
     free(cfg->classification_file);
     free(cfg->reference_file);
     free(cfg->threshold_file);

@@ -69,6 +69,9 @@ typedef struct kn_config {
     unsigned eve_types;
     unsigned anomaly_types;
     int alert_packet, alert_payload, alert_payload_printable, alert_metadata;
+    int filestore_enabled;      /* outputs: - file-store: enabled: yes */
+    char *filestore_dir;        /* its dir, under log_dir unless absolute ("filestore") */
+    uint32_t filestore_max_open; /* files written at once (max-open-files, default 256) */
     int stats_enabled;
     uint32_t stats_interval; /* seconds of packet time */
     int stats_totals;

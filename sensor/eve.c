@@ -199,7 +199,7 @@ static unsigned flow_shape(const kn_eve_t *e, const kn_flow_info_t *fi)
            (unsigned)(cls == CLS_ICMP && fi->icmp_seen[KN_TOCLIENT]) << 7 |
            (unsigned)(fi->proto == 6) << 8 | (unsigned)(fi->community_id[0] != 0) << 9 |
            (unsigned)(fi->has_spi != 0) << 10 | (unsigned)(fi->app_proto != 0) << 11 |
-           (unsigned)(fi->parent_id != 0) << 12;
+           (unsigned)(fi->parent_id != 0) << 12 | (unsigned)(fi->app_proto_orig != 0) << 13;
 }
 
 static void build_flow_head(flow_tpl_t *t, unsigned shape)
@@ -242,6 +242,8 @@ static void build_flow_head(flow_tpl_t *t, unsigned shape)
     }
     if (shape & 0x800)
         t->app_proto = add_str(r, "app_proto");
+    if (shape & 0x2000)
+        t->app_proto_orig = add_str(r, "app_proto_orig");
     if (tun) {
         tn = json_object_new_object();
         t->t_src = add_str(tn, "src_ip");
@@ -364,6 +366,8 @@ static void fill_flow_head(kn_eve_t *e, flow_tpl_t *t, const kn_event_t *ev)
     }
     if (t->app_proto)
         json_object_set_string(t->app_proto, kn_app_name(fi->app_proto));
+    if (t->app_proto_orig)
+        json_object_set_string(t->app_proto_orig, kn_app_name(fi->app_proto_orig));
     if (t->t_src)
         fill_tunnel(t, fi);
 }

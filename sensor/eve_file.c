@@ -170,7 +170,8 @@ static const char *state_name(uint8_t s)
     return s == KN_FILE_CLOSED ? "CLOSED" : s == KN_FILE_TRUNCATED ? "TRUNCATED" : "UNKNOWN";
 }
 
-json_object *kn_eve_fileinfo_object(kn_eve_t *e, const kn_file_info_t *f, uint64_t tx_id)
+json_object *kn_eve_fileinfo_object(kn_eve_t *e, const kn_file_info_t *f, uint64_t tx_id,
+                                    int stored)
 {
     json_object *o = json_object_new_object();
     kn_str_t name = f->filename;
@@ -187,7 +188,7 @@ json_object *kn_eve_fileinfo_object(kn_eve_t *e, const kn_file_info_t *f, uint64
         put_hex(o, "sha1", f->sha1, sizeof(f->sha1));
     if (f->has_sha256)
         put_hex(o, "sha256", f->sha256, sizeof(f->sha256));
-    put_bool(o, "stored", 0);
+    put_bool(o, "stored", stored);
     json_object_object_add_ex(o, "size", json_object_new_int64((int64_t)f->size), NEW_KEY);
     json_object_object_add_ex(o, "tx_id", json_object_new_int64((int64_t)tx_id), NEW_KEY);
     return o;
@@ -206,8 +207,8 @@ void kn_eve_file(kn_eve_t *e, const kn_event_t *ev)
     if (key && fe->app_info && (app = kn_eve_app_object(e, fe->app, fe->app_info)))
         json_object_object_add_ex(o, key, app, NEW_KEY);
     json_object_object_add(o, "app_proto", json_object_new_string(kn_app_name(fe->app)));
-    json_object_object_add_ex(o, "fileinfo", kn_eve_fileinfo_object(e, fe->file, fe->tx_id),
-                              NEW_KEY);
+    json_object_object_add_ex(
+        o, "fileinfo", kn_eve_fileinfo_object(e, fe->file, fe->tx_id, fe->stored), NEW_KEY);
     if (fe->file->pe)
         json_object_object_add_ex(o, "pe", pe_object(fe->file->pe), NEW_KEY);
     kn_eve_write(e, o);

@@ -6,7 +6,7 @@
 
 #include "eve.h"
 
-#define FLOW_SHAPES 8192
+#define FLOW_SHAPES 16384
 #define TCP_SHAPES 512
 #define SER_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
 #define NEW_KEY (JSON_C_OBJECT_ADD_KEY_IS_NEW | JSON_C_OBJECT_KEY_IS_CONSTANT)
@@ -25,7 +25,7 @@ typedef struct flow_tpl {
     json_object *t_src, *t_dst, *t_sport, *t_dport, *t_proto, *t_depth;
     json_object *pkts_ts, *pkts_tc, *bytes_ts, *bytes_tc, *start, *end, *age, *state, *reason,
         *alerted;
-    json_object *cid, *app_proto;
+    json_object *cid, *app_proto, *app_proto_orig;
 } flow_tpl_t;
 
 #define MAX_IFACES 16
@@ -83,7 +83,8 @@ json_object *kn_eve_bytes(kn_str_t s);
 void kn_eve_file_init(kn_eve_t *e);
 void kn_eve_file_free(kn_eve_t *e);
 void kn_eve_file(kn_eve_t *e, const kn_event_t *ev);
-json_object *kn_eve_fileinfo_object(kn_eve_t *e, const kn_file_info_t *f, uint64_t tx_id);
+json_object *kn_eve_fileinfo_object(kn_eve_t *e, const kn_file_info_t *f, uint64_t tx_id,
+                                    int stored);
 json_object *kn_eve_smtp_object(kn_eve_t *e, const kn_smtp_info_t *info);
 /* Suricata's "email" object beside "smtp" (NULL when the transaction carried no message) */
 json_object *kn_eve_email_object(kn_eve_t *e, const kn_smtp_info_t *info);

@@ -16,6 +16,7 @@
 #include "capture.h"
 #include "config.h"
 #include "eve.h"
+#include "filestore.h"
 #include "kanshi.h"
 #include "log.h"
 #include "output.h"
@@ -35,6 +36,7 @@ typedef struct kn_sensor {
     kn_capture_t *cap;
     kn_output_t *out;
     kn_eve_t *eve;
+    kn_filestore_t *files; /* NULL unless file-store is enabled */
     kn_ruleset_t *rules;
     char eve_path[4096];
     kn_time_t first_ts, next_stats;
@@ -291,6 +293,44 @@ static void install_signals(void)
     signal(SIGPIPE, SIG_IGN);
 }
 
+/* The engine's events: file bytes to the file store, whose verdict ("stored") the fileinfo
+ * record carries; everything else straight to eve. */
+static void on_event(const kn_event_t *ev, void *user)
+{
+    kn_sensor_t *s = user;
+    kn_event_t copy;
+
+    if (ev->type == KN_EV_FILE_DATA) {
+        if (s->files)
+            kn_filestore_data(s->files, ev);
+        return;
+    }
+    if (ev->type == KN_EV_FILE && s->files) {
+        copy = *ev;
+        copy.u.file.stored = (uint8_t)kn_filestore_close(s->files, ev);
+        kn_eve_event(&copy, s->eve);
+        return;
+    }
+    kn_eve_event(ev, s->eve);
+}
+
+static int open_filestore(kn_sensor_t *s)
+{
+    char dir[4096], err[512];
+
+    if (!s->cfg.filestore_enabled)
+        return EXIT_OK;
+    if (s->cfg.filestore_dir[0] == '/')
+        snprintf(dir, sizeof(dir), "%s", s->cfg.filestore_dir);
+    else
+        snprintf(dir, sizeof(dir), "%s/%s", s->cfg.log_dir, s->cfg.filestore_dir);
+    if (!(s->files = kn_filestore_new(dir, s->cfg.filestore_max_open, err, sizeof(err)))) {
+        kn_err("%s", err);
+        return EXIT_OUTPUT;
+    }
+    return EXIT_OK;
+}
+
 static int open_outputs(kn_sensor_t *s)
 {
     char err[512];
@@ -312,7 +352,9 @@ static int open_outputs(kn_sensor_t *s)
     }
     if (!(s->eve = kn_eve_new(&s->cfg, s->out, kn_capture_is_live(s->cap), names, n)))
         return EXIT_FATAL;
-    if (!(s->engine = kn_engine_new(&s->cfg.engine, kn_eve_event, s->eve))) {
+    if (open_filestore(s) != EXIT_OK)
+        return EXIT_OUTPUT;
+    if (!(s->engine = kn_engine_new(&s->cfg.engine, on_event, s))) {
         kn_err("cannot create the engine: out of memory");
         return EXIT_FATAL;
     }
@@ -339,6 +381,14 @@ static void summary(kn_sensor_t *s, const kn_output_stats_t *os)
             (unsigned long long)c->c[KN_CTR_FLOW_OTHER], (unsigned long long)anomalies,
             (unsigned long long)os->written, s->eve_path,
             os->dropped ? " (some LOST, see above)" : "", elapsed(&s->wall_start));
+    if (s->files) {
+        const kn_filestore_stats_t *fs = kn_filestore_stats(s->files);
+        kn_info("file-store: %llu files stored (%llu already there), %llu without a hash, "
+                "%llu lost to writing errors, %llu skipped (too many open)",
+                (unsigned long long)fs->stored, (unsigned long long)fs->duplicate,
+                (unsigned long long)fs->discarded, (unsigned long long)fs->errors,
+                (unsigned long long)fs->skipped);
+    }
 }
 
 static int run(kn_sensor_t *s)
@@ -362,6 +412,7 @@ static int run(kn_sensor_t *s)
 static void teardown(kn_sensor_t *s)
 {
     kn_engine_free(s->engine);
+    kn_filestore_free(s->files);
     kn_ruleset_free(s->rules);
     kn_eve_free(s->eve);
     kn_output_close(s->out, NULL);

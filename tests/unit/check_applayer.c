@@ -120,6 +120,32 @@ START_TEST(gap_size_reaches_parser)
 }
 END_TEST
 
+/* Through an HTTP CONNECT tunnel the flow is what the tunnel carries, http its origin; after
+ * a 101 (WebSocket) it stays http, never "failed". */
+START_TEST(tunnel_is_probed_again)
+{
+    rig_t r;
+
+    rig_init(&r, 6, 3128);
+    rig_send(&r, KN_TOSERVER, "CONNECT h:22 HTTP/1.1\r\nHost: h:22\r\n\r\n", 0);
+    rig_send(&r, KN_TOCLIENT, "HTTP/1.1 200 Connection established\r\n\r\n", 0);
+    ck_assert_int_eq(r.fi.app_proto, KN_APP_HTTP);
+    rig_send(&r, KN_TOCLIENT, "SSH-2.0-OpenSSH_9.6\r\n", 0);
+    ck_assert_int_eq(r.fi.app_proto, KN_APP_SSH);
+    ck_assert_int_eq(r.fi.app_proto_orig, KN_APP_HTTP);
+    ck_assert_int_eq(r.got.napp, 1); /* the CONNECT transaction was logged */
+    rig_end(&r);
+    rig_init(&r, 6, 80);
+    rig_send(&r, KN_TOSERVER, "GET /ws HTTP/1.1\r\nHost: h\r\nUpgrade: x\r\n\r\n", 0);
+    rig_send(&r, KN_TOCLIENT, "HTTP/1.1 101 Switching\r\nUpgrade: x\r\n\r\n", 0);
+    rig_send(&r, KN_TOSERVER, "\x81\x85\x01\x02\x03\x04 binary frames of x", 0);
+    rig_send(&r, KN_TOCLIENT, "\x81\x05 more binary frames of x", 0);
+    ck_assert_int_eq(r.fi.app_proto, KN_APP_HTTP);
+    ck_assert_uint_eq(r.ctr.c[KN_CTR_APP_FLOW_FAILED_TCP], 0);
+    rig_end(&r);
+}
+END_TEST
+
 /* A POP3 greeting names the flow before the client's "USER" could pass for FTP's. */
 START_TEST(pop3_is_not_ftp)
 {
@@ -186,6 +212,7 @@ Suite *suite_applayer(void)
     tcase_add_test(tc, gap_size_reaches_parser);
     tcase_add_test(tc, udp_fails_on_one_side);
     tcase_add_test(tc, pop3_is_not_ftp);
+    tcase_add_test(tc, tunnel_is_probed_again);
     suite_add_tcase(s, tc);
     return s;
 }

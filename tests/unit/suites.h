@@ -15,6 +15,7 @@ Suite *suite_engine(void);
 Suite *suite_config(void);
 Suite *suite_eve(void);
 Suite *suite_output(void);
+Suite *suite_filestore(void);
 Suite *suite_rule(void);
 Suite *suite_match(void);
 Suite *suite_reasm(void);
