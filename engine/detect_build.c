@@ -104,10 +104,59 @@ static int buffer_rank(int buf)
     }
 }
 
-/* Whether a list can feed a prefilter: a payload or app-layer buffer without transforms. */
+/* Transforms a prefilter can look through on an app-layer buffer: a match in the transformed
+ * buffer implies a match of a relaxed pattern in the raw one (case folding: the pattern
+ * without case; dotprefix: the pattern without its leading dot), and the candidates are
+ * checked on the transformed buffer anyway. ET's 1,500 rules on `http.host; dotprefix;` or
+ * `http.header.raw; header_lowercase;` need this, or they run on every transaction. */
+static int relaxable(const kn_smlist_t *l)
+{
+    uint8_t i;
+
+    if (l->buf == KN_BUF_PAYLOAD)
+        return 0;
+    for (i = 0; i < l->nxforms; i++)
+        if (l->xforms[i] != KN_XF_TO_LOWERCASE && l->xforms[i] != KN_XF_TO_UPPERCASE &&
+            l->xforms[i] != KN_XF_HEADER_LOWERCASE && l->xforms[i] != KN_XF_DOTPREFIX)
+            return 0;
+    return 1;
+}
+
+static int has_xform(const kn_smlist_t *l, int xf)
+{
+    uint8_t i;
+
+    for (i = 0; i < l->nxforms; i++)
+        if (l->xforms[i] == xf)
+            return 1;
+    return 0;
+}
+
+/* Whether a list can feed a prefilter: a payload or app-layer buffer without transforms, or
+ * with ones the prefilter can look through. */
 static int list_prefilters(const kn_smlist_t *l)
 {
-    return !l->nxforms && l->buf < KN_BUF_BASE64_DATA && l->buf != KN_BUF_FILE_NAME;
+    return l->buf < KN_BUF_BASE64_DATA && l->buf != KN_BUF_FILE_NAME &&
+           (!l->nxforms || relaxable(l));
+}
+
+/* A content of a dotprefix list that is the dot alone says nothing about the raw buffer. */
+static int usable_fp(const kn_smlist_t *l, const kn_sm_t *sm)
+{
+    return !(has_xform(l, KN_XF_DOTPREFIX) && sm->u.content.len == 1 &&
+             sm->u.content.pat[0] == '.');
+}
+
+/* The pattern the raw buffer must contain for the transformed one to match (relaxable()). */
+static void relax(const kn_smlist_t *l, const kn_content_t *ct, kn_pfpat_t *p)
+{
+    if (has_xform(l, KN_XF_TO_LOWERCASE) || has_xform(l, KN_XF_TO_UPPERCASE) ||
+        has_xform(l, KN_XF_HEADER_LOWERCASE))
+        p->nocase = 1;
+    if (has_xform(l, KN_XF_DOTPREFIX) && p->bytes == ct->pat && p->len > 1 && p->bytes[0] == '.') {
+        p->bytes++;
+        p->len--;
+    }
 }
 
 static void choose_fast_pattern(kn_sig_t *s)
@@ -123,7 +172,7 @@ static void choose_fast_pattern(kn_sig_t *s)
         for (k = 0; k < l->n; k++) {
             const kn_sm_t *sm = &l->sm[k];
             int rank = buffer_rank(l->buf), len;
-            if (sm->type != KN_SM_CONTENT || (sm->flags & KN_SMF_NEGATED))
+            if (sm->type != KN_SM_CONTENT || (sm->flags & KN_SMF_NEGATED) || !usable_fp(l, sm))
                 continue;
             len = sm->u.content.len;
             if (sm->flags & KN_SMF_FAST_PATTERN) {
@@ -233,6 +282,8 @@ static int pf_add(kn_pf_t *pf, const kn_sig_t *s, int payload)
     if (payload && p->len > PF_PAYLOAD_MAXLEN)
         p->len = PF_PAYLOAD_MAXLEN;
     p->nocase = (sm->flags & KN_SMF_NOCASE) != 0;
+    if (s->lists[s->fp_list].nxforms)
+        relax(&s->lists[s->fp_list], ct, p);
     p->sig = s->idx;
     return 0;
 }

@@ -562,6 +562,28 @@ START_TEST(header_buffers_as_suricata_builds_them)
 }
 END_TEST
 
+/* Rules on transformed buffers get their prefilter through the transform (dotprefix: the
+ * pattern without its dot; case folding: the pattern without case) and are still checked on
+ * the transformed buffer: ".example.com" matches example.com and www.example.com only. */
+START_TEST(prefilter_through_transforms)
+{
+    start("alert http any any -> any any (http.host; dotprefix; content:\".example.com\"; "
+          "endswith; sid:1;)\n"
+          "alert http any any -> any any (http.user_agent; to_lowercase; content:\"curl/\"; "
+          "startswith; sid:2;)\n");
+    handshake();
+    cli("GET / HTTP/1.1\r\nHost: www.example.com\r\nUser-Agent: CURL/8.0\r\n\r\n");
+    srv(ok_resp);
+    cli("GET / HTTP/1.1\r\nHost: example.com\r\nUser-Agent: xcurl/8.0\r\n\r\n");
+    srv(ok_resp);
+    cli("GET / HTTP/1.1\r\nHost: notexample.com\r\n\r\n");
+    srv(ok_resp);
+    ck_assert_int_eq(alerted(1), 2);
+    ck_assert_int_eq(alerted(2), 1);
+    ck_assert_uint_eq(kn_ruleset_stats(rs)->mpm_patterns, 2); /* both prefiltered */
+}
+END_TEST
+
 /* app-layer-event fires on the packet whose bytes raised the anomaly. */
 START_TEST(app_layer_event_rule)
 {
@@ -747,6 +769,7 @@ Suite *suite_app_http(void)
     tcase_add_test(tc, uri_is_decoded_and_dot_segments_removed);
     tcase_add_test(tc, request_header_is_a_multi_buffer);
     tcase_add_test(tc, app_layer_event_rule);
+    tcase_add_test(tc, prefilter_through_transforms);
     tcase_add_test(tc, gzip_body_is_inflated_for_rules);
     tcase_add_test(tc, raw_deflate_body_is_inflated_for_rules);
     tcase_add_test(tc, broken_gzip_raises_anomaly);
