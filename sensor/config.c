@@ -434,7 +434,8 @@ static void read_dump_headers(kn_cfgctx_t *cx, kn_ynode_t *opts, const char *con
 }
 
 /* anomaly: {types: {decode, stream, applayer}}; alert: {packet, payload, payload-printable};
- * stats: {totals}. The other options are Suricata's and are accepted without effect. */
+ * stats: {totals}; files: {force-magic}. The other options are Suricata's and are accepted
+ * without effect. */
 static void read_type_options(kn_cfgctx_t *cx, const char *name, kn_ynode_t *opts)
 {
     static const struct { const char *type, *key; unsigned bit; size_t off; } opt[] = {
@@ -445,7 +446,8 @@ static void read_type_options(kn_cfgctx_t *cx, const char *name, kn_ynode_t *opt
         {"alert", "payload", 0, C(alert_payload)},
         {"alert", "payload-printable", 0, C(alert_payload_printable)},
         {"alert", "metadata", 0, C(alert_metadata)},
-        {"stats", "totals", 0, C(stats_totals)}};
+        {"stats", "totals", 0, C(stats_totals)},
+        {"files", "force-magic", 0, C(file_magic)}};
     static const char *const dump[] = {"none", "request", "response", "both", NULL};
     kn_config_t *cfg = cx->cfg;
     size_t i;
@@ -715,6 +717,7 @@ void kn_config_defaults(kn_config_t *cfg)
     cfg->eve_filename = strdup("eve.json");
     cfg->filestore_dir = strdup("filestore");
     cfg->filestore_max_open = 256;
+    cfg->file_magic = 1;
     /* Suricata's default eve-log: every logger on; anomalies for the app layer only */
     cfg->eve_types = KN_EVE_ALERT | KN_EVE_ANOMALY | KN_EVE_FLOW | KN_EVE_STATS | KN_EVE_HTTP |
                      KN_EVE_DNS | KN_EVE_TLS | KN_EVE_FILES | KN_EVE_SMTP | KN_EVE_SSH |

@@ -69,6 +69,7 @@ typedef struct kn_config {
     unsigned eve_types;
     unsigned anomaly_types;
     int alert_packet, alert_payload, alert_payload_printable, alert_metadata;
+    int file_magic;             /* eve-log types files.force-magic: libmagic on every file */
     int filestore_enabled;      /* outputs: - file-store: enabled: yes */
     char *filestore_dir;        /* its dir, under log_dir unless absolute ("filestore") */
     uint32_t filestore_max_open; /* files written at once (max-open-files, default 256) */

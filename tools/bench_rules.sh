@@ -3,7 +3,8 @@
 # of `make bench`; tools/bench.sh builds the corpus and calls this). See docs/bench.md.
 #
 # kanshi decode only (flows and streams, app-layer.enabled=no, no rules), with every app-layer
-# parser and no rules, with rules/kanshi.rules and with all of ET Open (parsers on); Suricata 7 single-threaded with no rules and with
+# parser and no rules, with rules/kanshi.rules and with all of ET Open (parsers on; every
+# record type but files without libmagic, tools/bench-kanshi.yaml, as Suricata's side here); Suricata 7 single-threaded with no rules and with
 # ET Open. Rule loading is reported apart from packet processing: kanshi prints its load time,
 # Suricata logs the time it spent on packets ("time elapsed"). kanshi's load is measured cold
 # (empty prefilter cache) and from the cache with -T. Median of BENCH_RUNS (default 3) runs.
@@ -62,13 +63,15 @@ suricata_cmd() { # RULES
 : >"$work/raw.tsv"
 cat "$corpus" >/dev/null
 etargs=(-S "$work/et.rules" --set classification-file="$et/classification.config")
+kconf=$root/tools/bench-kanshi.yaml # every record type, files without libmagic (as Debian's)
 cache=$work/cache
 for n in $(seq 1 "$runs"); do
     note "run $n/$runs"
     run kanshi-decode "$bin" -r "$corpus" -S /dev/null --set app-layer.enabled=no
-    run kanshi-none "$bin" -r "$corpus" -S /dev/null
-    run kanshi-kanshi.rules "$bin" -r "$corpus" -S "$root/rules/kanshi.rules"
-    run kanshi-et "$bin" -r "$corpus" "${etargs[@]}" --set detect.sgh-mpm-caching-path="$cache"
+    run kanshi-none "$bin" -r "$corpus" -c "$kconf" -S /dev/null
+    run kanshi-kanshi.rules "$bin" -r "$corpus" -c "$kconf" -S "$root/rules/kanshi.rules"
+    run kanshi-et "$bin" -r "$corpus" -c "$kconf" "${etargs[@]}" \
+        --set detect.sgh-mpm-caching-path="$cache"
     rm -rf "$cache" # cold start: compile the prefilter; then the same from the cache
     run kanshi-load-cold "$bin" -T "${etargs[@]}" --set detect.sgh-mpm-caching-path="$cache"
     run kanshi-load-cached "$bin" -T "${etargs[@]}" --set detect.sgh-mpm-caching-path="$cache"

@@ -122,6 +122,38 @@ START_TEST(reads_a_suricata_shaped_file)
 }
 END_TEST
 
+/* files: force-magic and the file store, as Suricata spells them; defaults: magic on, store
+ * off. */
+START_TEST(files_and_file_store)
+{
+    ck_assert_int_eq(cfg.file_magic, 1);
+    ck_assert_int_eq(cfg.filestore_enabled, 0);
+    ck_assert_int_eq(load("%YAML 1.1\n---\n"
+                          "outputs:\n"
+                          "  - eve-log:\n"
+                          "      types:\n"
+                          "        - files:\n"
+                          "            force-magic: no\n"
+                          "  - file-store:\n"
+                          "      version: 2\n"
+                          "      enabled: yes\n"
+                          "      dir: /var/lib/kanshi/files\n"
+                          "      max-open-files: 32\n"
+                          "      force-hash: [sha256]\n"),
+                     0);
+    ck_assert_int_eq(cfg.file_magic, 0);
+    ck_assert_int_eq(cfg.filestore_enabled, 1);
+    ck_assert_str_eq(cfg.filestore_dir, "/var/lib/kanshi/files");
+    ck_assert_uint_eq(cfg.filestore_max_open, 32);
+    ck_assert_uint_eq(cfg.engine.file_data_events, 1);
+    ck_assert_ptr_null(strstr(messages(), "warning"));
+    kn_config_free(&cfg);
+    kn_config_defaults(&cfg);
+    ck_assert_int_ne(load("outputs:\n  - file-store:\n      version: 1\n"), 0);
+    ck_assert_ptr_nonnull(strstr(messages(), "only version 2"));
+}
+END_TEST
+
 START_TEST(bad_value_names_file_and_line)
 {
     ck_assert_int_eq(load("flow:\n  hash-size: 1000\n  memcap: lots\n"), 1);
@@ -234,6 +266,7 @@ Suite *suite_config(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, defaults_follow_suricata);
     tcase_add_test(tc, reads_a_suricata_shaped_file);
+    tcase_add_test(tc, files_and_file_store);
     tcase_add_test(tc, bad_value_names_file_and_line);
     tcase_add_test(tc, syntax_error_names_file_line_column);
     tcase_add_test(tc, unknown_keys_are_warnings);
