@@ -260,6 +260,7 @@ static void reprobe(kn_app_io_t *io)
     af->orig_app = af->parser->app;
     af->parser = NULL;
     af->st = NULL;
+    af->next_tx = 0; /* the new protocol numbers its transactions from 0, as Suricata */
     af->pstate[0] = af->pstate[1] = DIR_PROBING;
     af->tries[0] = af->tries[1] = af->lost[0] = af->lost[1] = 0;
     af->first_dir = -1;
@@ -283,6 +284,7 @@ static void do_switch(kn_app_io_t *io)
     af->parser->state_free(af->st);
     io->fi->app_proto_orig = af->parser->app;
     af->parser = ps;
+    af->next_tx = 0;
     io->fi->app_proto = ps->app;
     if (!(af->st = ps->state_new())) {
         io->env->ctr->c[KN_CTR_APP_MEMCAP]++;
