@@ -126,8 +126,14 @@ void kn_app_tx_update(kn_app_io_t *io, kn_app_tx_t *tx, unsigned progress)
     kn_event_t ev;
 
     tx->progress |= (uint8_t)progress;
-    if (io->env->detect)
+    if (io->env->detect && io->p && (io->p->flags & KN_PKT_PSEUDO)) {
+        /* the flow ended: what is pending is inspected from both sides (a response cut by
+         * the end of the flow still has its body for file.data and flow:to_client rules) */
+        io->env->detect(io->env->user, io->p, io->flow, KN_TOSERVER, ps, tx);
+        io->env->detect(io->env->user, io->p, io->flow, KN_TOCLIENT, ps, tx);
+    } else if (io->env->detect) {
         io->env->detect(io->env->user, io->p, io->flow, io->dir, ps, tx);
+    }
     if (!(progress & KN_TXP_DONE) || tx->logged)
         return;
     tx->logged = 1;

@@ -126,9 +126,15 @@ static void on_app_detect(void *user, const kn_packet_t *p, void *flow, int dir,
                           const kn_app_parser_t *parser, kn_app_tx_t *tx)
 {
     kn_engine_t *e = user;
+    kn_packet_t q;
 
-    if (e->det)
-        kn_detect_tx(e->det, p, flow, dir, parser, tx);
+    if (!e->det)
+        return;
+    if (p && (p->flags & KN_PKT_PSEUDO)) { /* a flow-end packet oriented as the side asked */
+        kn_detect_pseudo_packet(&q, flow, dir);
+        p = &q;
+    }
+    kn_detect_tx(e->det, p, flow, dir, parser, tx);
 }
 
 /* The new bytes of a direction's reassembly window to the app layer. */

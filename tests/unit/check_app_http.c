@@ -562,6 +562,21 @@ START_TEST(header_buffers_as_suricata_builds_them)
 }
 END_TEST
 
+/* A download cut short by the end of the flow is inspected from the server's side too: the
+ * body reaches file.data rules with flow:to_client (ET's "PE EXE download" rules). */
+START_TEST(body_cut_by_flow_end_is_inspected)
+{
+    start("alert http any any -> any any (flow:established,to_client; file.data; "
+          "content:\"MZ\"; depth:2; sid:1;)\n");
+    handshake();
+    cli("GET /a.dll HTTP/1.1\r\nHost: h\r\n\r\n");
+    srv("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\nMZ\x90\x00 only the start");
+    ck_assert_int_eq(alerted(1), 0); /* the body is not complete yet */
+    close_flow();
+    ck_assert_int_eq(alerted(1), 1);
+}
+END_TEST
+
 /* Rules on transformed buffers get their prefilter through the transform (dotprefix: the
  * pattern without its dot; case folding: the pattern without case) and are still checked on
  * the transformed buffer: ".example.com" matches example.com and www.example.com only. */
@@ -770,6 +785,7 @@ Suite *suite_app_http(void)
     tcase_add_test(tc, request_header_is_a_multi_buffer);
     tcase_add_test(tc, app_layer_event_rule);
     tcase_add_test(tc, prefilter_through_transforms);
+    tcase_add_test(tc, body_cut_by_flow_end_is_inspected);
     tcase_add_test(tc, gzip_body_is_inflated_for_rules);
     tcase_add_test(tc, raw_deflate_body_is_inflated_for_rules);
     tcase_add_test(tc, broken_gzip_raises_anomaly);
