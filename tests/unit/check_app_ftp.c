@@ -8,6 +8,7 @@
 #include "applayer.h"
 #include "collect.h"
 #include "pktbuild.h"
+#include "tcpconv.h"
 #include "suites.h"
 
 typedef struct got_tx {
@@ -31,7 +32,7 @@ static kn_engine_t *eng;
 static got_t *g;
 static double now;
 static uint16_t dport, ctrl_port; /* the server port now, and the control connection's */
-static uint32_t cseq, sseq;
+static tcpconv_t conv;
 
 static void copy_str(char *dst, size_t cap, kn_str_t v)
 {
@@ -93,53 +94,13 @@ static void teardown(void)
     free(g);
 }
 
-static void seg(int to_server, uint8_t flags, const void *data, size_t len)
-{
-    tb_t t;
-
-    tb_init(&t);
-    tb_eth(&t, 0x0800);
-    if (to_server) {
-        tb_ipv4(&t, "10.0.0.1", "10.0.0.2", 6);
-        tb_tcp(&t, 40000, dport, cseq, sseq, flags);
-    } else {
-        tb_ipv4(&t, "10.0.0.2", "10.0.0.1", 6);
-        tb_tcp(&t, dport, 40000, sseq, cseq, flags);
-    }
-    if (len)
-        tb_bytes(&t, data, len);
-    tb_finish(&t);
-    now += 0.001;
-    collect_feed(eng, t.b, t.len, now, KN_LINK_ETHERNET);
-    if (to_server)
-        cseq += (uint32_t)len;
-    else
-        sseq += (uint32_t)len;
-}
-
-static void xmit(int to_server, const char *text, size_t chunk)
-{
-    size_t len = strlen(text), off, n;
-
-    for (off = 0; off < len; off += n) {
-        n = len - off < chunk ? len - off : chunk;
-        seg(to_server, KN_TH_ACK | KN_TH_PSH, text + off, n);
-        seg(!to_server, KN_TH_ACK, NULL, 0);
-    }
-}
-
 static void start(void)
 {
     eng = kn_engine_new(&cfg, cb, g);
     ck_assert_ptr_nonnull(eng);
     ctrl_port = dport;
-    cseq = 100;
-    sseq = 900;
-    seg(1, KN_TH_SYN, NULL, 0);
-    cseq++;
-    seg(0, KN_TH_SYN | KN_TH_ACK, NULL, 0);
-    sseq++;
-    seg(1, KN_TH_ACK, NULL, 0);
+    tc_init(&conv, eng, &now, 40000, dport);
+    tc_handshake(&conv, 100, 900);
 }
 
 static const got_tx_t *find(const char *cmd)
@@ -156,22 +117,22 @@ static const got_tx_t *find(const char *cmd)
  * client ones at chunk bytes. */
 static void session(size_t chunk)
 {
-    xmit(0, "220 ftp.example.test ready\r\n", 1460);
-    xmit(1, "USER anonymous\r\n", chunk);
-    xmit(0, "331 send password\r\n", 1460);
-    xmit(1, "PASS secret\r\n", chunk);
-    xmit(0, "230-welcome\r\n230 logged in\r\n", 1460);
-    xmit(1, "PASV\r\nEPSV\r\n", chunk); /* pipelined */
-    xmit(0, "227 Entering Passive Mode (10,0,0,2,195,80)\r\n", 1460);
-    xmit(0, "229 Entering Extended Passive Mode (|||50001|)\r\n", 1460);
-    xmit(1, "PORT 10,0,0,1,4,1\r\n", chunk);
-    xmit(0, "200 ok\r\n", 1460);
-    xmit(1, "EPRT |1|10.0.0.1|5000|\r\n", chunk);
-    xmit(0, "200 ok\r\n", 1460);
-    xmit(1, "RETR file.txt\r\n", chunk);
-    xmit(0, "150 opening\r\n", 1460);
-    xmit(0, "226 done\r\n", 1460);
-    xmit(1, "NOOP\r\n", chunk); /* never answered */
+    tc_xmit(&conv, 0, "220 ftp.example.test ready\r\n", 1460);
+    tc_xmit(&conv, 1, "USER anonymous\r\n", chunk);
+    tc_xmit(&conv, 0, "331 send password\r\n", 1460);
+    tc_xmit(&conv, 1, "PASS secret\r\n", chunk);
+    tc_xmit(&conv, 0, "230-welcome\r\n230 logged in\r\n", 1460);
+    tc_xmit(&conv, 1, "PASV\r\nEPSV\r\n", chunk); /* pipelined */
+    tc_xmit(&conv, 0, "227 Entering Passive Mode (10,0,0,2,195,80)\r\n", 1460);
+    tc_xmit(&conv, 0, "229 Entering Extended Passive Mode (|||50001|)\r\n", 1460);
+    tc_xmit(&conv, 1, "PORT 10,0,0,1,4,1\r\n", chunk);
+    tc_xmit(&conv, 0, "200 ok\r\n", 1460);
+    tc_xmit(&conv, 1, "EPRT |1|10.0.0.1|5000|\r\n", chunk);
+    tc_xmit(&conv, 0, "200 ok\r\n", 1460);
+    tc_xmit(&conv, 1, "RETR file.txt\r\n", chunk);
+    tc_xmit(&conv, 0, "150 opening\r\n", 1460);
+    tc_xmit(&conv, 0, "226 done\r\n", 1460);
+    tc_xmit(&conv, 1, "NOOP\r\n", chunk); /* never answered */
     kn_engine_flush(eng);
 }
 
@@ -208,25 +169,16 @@ static void check_session(void)
  * announced is not. */
 static void data_connection(uint16_t port, const char *content)
 {
-    uint32_t saved_c = cseq, saved_s = sseq;
+    tcpconv_t d;
 
-    dport = port;
-    cseq = 5000;
-    sseq = 7000;
-    seg(1, KN_TH_SYN, NULL, 0);
-    cseq++;
-    seg(0, KN_TH_SYN | KN_TH_ACK, NULL, 0);
-    sseq++;
-    seg(1, KN_TH_ACK, NULL, 0);
-    xmit(0, content, 7);
-    seg(0, KN_TH_FIN | KN_TH_ACK, NULL, 0);
-    sseq++;
-    seg(1, KN_TH_FIN | KN_TH_ACK, NULL, 0);
-    cseq++;
-    seg(0, KN_TH_ACK, NULL, 0);
-    dport = ctrl_port;
-    cseq = saved_c;
-    sseq = saved_s;
+    tc_init(&d, eng, &now, 40000, port);
+    tc_handshake(&d, 5000, 7000);
+    tc_xmit(&d, 0, content, 7);
+    tc_seg(&d, 0, KN_TH_FIN | KN_TH_ACK, NULL, 0);
+    d.sseq++;
+    tc_seg(&d, 1, KN_TH_FIN | KN_TH_ACK, NULL, 0);
+    d.cseq++;
+    tc_seg(&d, 0, KN_TH_ACK, NULL, 0);
 }
 
 START_TEST(retr_data_connection_is_ftp_data)
@@ -234,19 +186,19 @@ START_TEST(retr_data_connection_is_ftp_data)
     const kn_flow_info_t *fi;
 
     start();
-    xmit(0, "220 ready\r\n", 1460);
-    xmit(1, "USER anonymous\r\n", 1460);
-    xmit(0, "230 in\r\n", 1460);
-    xmit(1, "PASV\r\n", 1460);
-    xmit(0, "227 Entering Passive Mode (10,0,0,2,195,80)\r\n", 1460);
-    xmit(1, "RETR pub/notes.txt\r\n", 1460);
-    xmit(0, "150 opening\r\n", 1460);
+    tc_xmit(&conv, 0, "220 ready\r\n", 1460);
+    tc_xmit(&conv, 1, "USER anonymous\r\n", 1460);
+    tc_xmit(&conv, 0, "230 in\r\n", 1460);
+    tc_xmit(&conv, 1, "PASV\r\n", 1460);
+    tc_xmit(&conv, 0, "227 Entering Passive Mode (10,0,0,2,195,80)\r\n", 1460);
+    tc_xmit(&conv, 1, "RETR pub/notes.txt\r\n", 1460);
+    tc_xmit(&conv, 0, "150 opening\r\n", 1460);
     data_connection(195 * 256 + 80, "line one\nline two\n");
     data_connection(195 * 256 + 81, "not announced\n");
-    xmit(0, "226 done\r\n", 1460);
-    xmit(1, "PASV\r\n", 1460); /* a listing: ftp-data, but no file and no record */
-    xmit(0, "227 Entering Passive Mode (10,0,0,2,195,82)\r\n", 1460);
-    xmit(1, "LIST\r\n", 1460);
+    tc_xmit(&conv, 0, "226 done\r\n", 1460);
+    tc_xmit(&conv, 1, "PASV\r\n", 1460); /* a listing: ftp-data, but no file and no record */
+    tc_xmit(&conv, 0, "227 Entering Passive Mode (10,0,0,2,195,82)\r\n", 1460);
+    tc_xmit(&conv, 1, "LIST\r\n", 1460);
     data_connection(195 * 256 + 82, "-rw-r--r-- 1 ftp ftp 18 notes.txt\r\n");
     kn_engine_flush(eng);
     ck_assert_ptr_nonnull(fi = collect_find(&g->col, 6, 195 * 256 + 80));
@@ -313,10 +265,10 @@ END_TEST
 START_TEST(reply_line_split_across_segments)
 {
     start();
-    xmit(0, "220 hi\r\n", 1460);
-    xmit(1, "USER a\r\n", 1460);
-    xmit(0, "331 pass", 1460);
-    xmit(0, "word please\r\n", 1460);
+    tc_xmit(&conv, 0, "220 hi\r\n", 1460);
+    tc_xmit(&conv, 1, "USER a\r\n", 1460);
+    tc_xmit(&conv, 0, "331 pass", 1460);
+    tc_xmit(&conv, 0, "word please\r\n", 1460);
     kn_engine_flush(eng);
     ck_assert_int_eq(g->ntx, 2);
     ck_assert_str_eq(g->tx[1].reply, "331 password please");
@@ -326,10 +278,10 @@ END_TEST
 START_TEST(auth_tls_hands_flow_to_tls)
 {
     start();
-    xmit(0, "220 hi\r\n", 1460);
-    xmit(1, "AUTH TLS\r\n", 1460);
-    xmit(0, "234 go\r\n", 1460);
-    xmit(1, "\x16\x03\x01\x00\x05\x01\x00\x00\x01\x00", 1460);
+    tc_xmit(&conv, 0, "220 hi\r\n", 1460);
+    tc_xmit(&conv, 1, "AUTH TLS\r\n", 1460);
+    tc_xmit(&conv, 0, "234 go\r\n", 1460);
+    tc_xmit(&conv, 1, "\x16\x03\x01\x00\x05\x01\x00\x00\x01\x00", 1460);
     kn_engine_flush(eng);
     ck_assert_int_eq(g->app_proto, KN_APP_TLS);
     ck_assert_ptr_nonnull(find("AUTH"));
@@ -344,9 +296,9 @@ START_TEST(long_command_is_truncated)
     memcpy(longcmd, "USER ", 5);
     memcpy(longcmd + sizeof(longcmd) - 3, "\r\n", 3);
     start();
-    xmit(0, "220 hi\r\n", 1460);
-    xmit(1, longcmd, 1460);
-    xmit(0, "331 ok\r\n", 1460);
+    tc_xmit(&conv, 0, "220 hi\r\n", 1460);
+    tc_xmit(&conv, 1, longcmd, 1460);
+    tc_xmit(&conv, 0, "331 ok\r\n", 1460);
     kn_engine_flush(eng);
     ck_assert(collect_has_anomaly(&g->col, KN_ANOM_APP_FTP_REQUEST_COMMAND_TOO_LONG));
     ck_assert_int_eq(g->ntx, 2);

@@ -7,7 +7,7 @@
 
 #include "applayer.h"
 #include "collect.h"
-#include "pktbuild.h"
+#include "tcpconv.h"
 #include "suites.h"
 
 typedef struct got {
@@ -24,7 +24,7 @@ static kn_engine_t *eng;
 static got_t *g;
 static double now;
 static uint16_t dport;
-static uint32_t cseq, sseq;
+static tcpconv_t conv;
 
 static void copy_str(char *dst, size_t cap, kn_str_t v)
 {
@@ -81,52 +81,12 @@ static void teardown(void)
     free(g);
 }
 
-static void seg(int to_server, uint8_t flags, const void *data, size_t len)
-{
-    tb_t t;
-
-    tb_init(&t);
-    tb_eth(&t, 0x0800);
-    if (to_server) {
-        tb_ipv4(&t, "10.0.0.1", "10.0.0.2", 6);
-        tb_tcp(&t, 40000, dport, cseq, sseq, flags);
-    } else {
-        tb_ipv4(&t, "10.0.0.2", "10.0.0.1", 6);
-        tb_tcp(&t, dport, 40000, sseq, cseq, flags);
-    }
-    if (len)
-        tb_bytes(&t, data, len);
-    tb_finish(&t);
-    now += 0.001;
-    collect_feed(eng, t.b, t.len, now, KN_LINK_ETHERNET);
-    if (to_server)
-        cseq += (uint32_t)len;
-    else
-        sseq += (uint32_t)len;
-}
-
-static void xmit(int to_server, const char *text, size_t chunk)
-{
-    size_t len = strlen(text), off, n;
-
-    for (off = 0; off < len; off += n) {
-        n = len - off < chunk ? len - off : chunk;
-        seg(to_server, KN_TH_ACK | KN_TH_PSH, text + off, n);
-        seg(!to_server, KN_TH_ACK, NULL, 0);
-    }
-}
-
 static void start(void)
 {
     eng = kn_engine_new(&cfg, cb, g);
     ck_assert_ptr_nonnull(eng);
-    cseq = 100;
-    sseq = 900;
-    seg(1, KN_TH_SYN, NULL, 0);
-    cseq++;
-    seg(0, KN_TH_SYN | KN_TH_ACK, NULL, 0);
-    sseq++;
-    seg(1, KN_TH_ACK, NULL, 0);
+    tc_init(&conv, eng, &now, 40000, dport);
+    tc_handshake(&conv, 100, 900);
 }
 
 /* "kanshi attachment\n" in base64, and the mail carrying it. */
@@ -141,16 +101,16 @@ static void start(void)
 
 static void session(size_t chunk)
 {
-    xmit(0, "220 mx.example.test ESMTP\r\n", chunk);
-    xmit(1, "EHLO client.example.test\r\n", chunk);
-    xmit(0, "250-mx.example.test\r\n250 PIPELINING\r\n", chunk);
-    xmit(1, "MAIL FROM:<alice@example.test> SIZE=100\r\nRCPT TO:<bob@example.test>\r\n"
+    tc_xmit(&conv, 0, "220 mx.example.test ESMTP\r\n", chunk);
+    tc_xmit(&conv, 1, "EHLO client.example.test\r\n", chunk);
+    tc_xmit(&conv, 0, "250-mx.example.test\r\n250 PIPELINING\r\n", chunk);
+    tc_xmit(&conv, 1, "MAIL FROM:<alice@example.test> SIZE=100\r\nRCPT TO:<bob@example.test>\r\n"
             "RCPT TO:<carol@example.test>\r\nDATA\r\n", chunk);
-    xmit(0, "250 ok\r\n250 ok\r\n250 ok\r\n354 go\r\n", chunk);
-    xmit(1, MESSAGE, chunk);
-    xmit(0, "250 queued\r\n", chunk);
-    xmit(1, "QUIT\r\n", chunk);
-    xmit(0, "221 bye\r\n", chunk);
+    tc_xmit(&conv, 0, "250 ok\r\n250 ok\r\n250 ok\r\n354 go\r\n", chunk);
+    tc_xmit(&conv, 1, MESSAGE, chunk);
+    tc_xmit(&conv, 0, "250 queued\r\n", chunk);
+    tc_xmit(&conv, 1, "QUIT\r\n", chunk);
+    tc_xmit(&conv, 0, "221 bye\r\n", chunk);
     kn_engine_flush(eng);
 }
 
@@ -218,12 +178,12 @@ END_TEST
 START_TEST(starttls_hands_flow_to_tls)
 {
     start();
-    xmit(0, "220 mx ESMTP\r\n", 1460);
-    xmit(1, "EHLO c.test\r\n", 1460);
-    xmit(0, "250 STARTTLS\r\n", 1460);
-    xmit(1, "STARTTLS\r\n", 1460);
-    xmit(0, "220 go ahead\r\n", 1460);
-    xmit(1, "\x16\x03\x01\x00\x05\x01\x00\x00\x01\x00", 1460); /* not SMTP any more */
+    tc_xmit(&conv, 0, "220 mx ESMTP\r\n", 1460);
+    tc_xmit(&conv, 1, "EHLO c.test\r\n", 1460);
+    tc_xmit(&conv, 0, "250 STARTTLS\r\n", 1460);
+    tc_xmit(&conv, 1, "STARTTLS\r\n", 1460);
+    tc_xmit(&conv, 0, "220 go ahead\r\n", 1460);
+    tc_xmit(&conv, 1, "\x16\x03\x01\x00\x05\x01\x00\x00\x01\x00", 1460); /* not SMTP any more */
     kn_engine_flush(eng);
     ck_assert_int_eq(g->nsmtp, 1);
     ck_assert_str_eq(g->helo, "c.test");
@@ -235,9 +195,9 @@ END_TEST
 START_TEST(starttls_rejected_stays_smtp)
 {
     start();
-    xmit(0, "220 mx ESMTP\r\n", 1460);
-    xmit(1, "EHLO c.test\r\nSTARTTLS\r\n", 1460);
-    xmit(0, "250 ok\r\n454 no TLS\r\n", 1460);
+    tc_xmit(&conv, 0, "220 mx ESMTP\r\n", 1460);
+    tc_xmit(&conv, 1, "EHLO c.test\r\nSTARTTLS\r\n", 1460);
+    tc_xmit(&conv, 0, "250 ok\r\n454 no TLS\r\n", 1460);
     kn_engine_flush(eng);
     ck_assert_int_eq(g->app_proto, KN_APP_SMTP);
     ck_assert(collect_has_anomaly(&g->col, KN_ANOM_APP_SMTP_TLS_REJECTED));
@@ -252,10 +212,10 @@ START_TEST(malformed_replies_and_long_lines)
     memcpy(longcmd, "HELO ", 5);
     memcpy(longcmd + sizeof(longcmd) - 3, "\r\n", 3);
     start();
-    xmit(0, "220 mx\r\n", 1460);
-    xmit(1, longcmd, 1460);
-    xmit(0, "hello there\r\n250 ok\r\n", 1460);
-    xmit(0, "250 unexpected\r\n", 1460);
+    tc_xmit(&conv, 0, "220 mx\r\n", 1460);
+    tc_xmit(&conv, 1, longcmd, 1460);
+    tc_xmit(&conv, 0, "hello there\r\n250 ok\r\n", 1460);
+    tc_xmit(&conv, 0, "250 unexpected\r\n", 1460);
     kn_engine_flush(eng);
     ck_assert(collect_has_anomaly(&g->col, KN_ANOM_APP_SMTP_MAX_COMMAND_LINE_LEN_EXCEEDED));
     ck_assert(collect_has_anomaly(&g->col, KN_ANOM_APP_SMTP_INVALID_REPLY));
@@ -267,10 +227,10 @@ END_TEST
 START_TEST(truncated_message_is_logged_at_flow_end)
 {
     start();
-    xmit(0, "220 mx\r\n", 1460);
-    xmit(1, "HELO c\r\nMAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\n", 1460);
-    xmit(0, "250 ok\r\n250 ok\r\n250 ok\r\n354 go\r\n", 1460);
-    xmit(1, "Subject: cut\r\nContent-Type: text/plain; name=x.txt\r\n\r\nsome te", 1460);
+    tc_xmit(&conv, 0, "220 mx\r\n", 1460);
+    tc_xmit(&conv, 1, "HELO c\r\nMAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\n", 1460);
+    tc_xmit(&conv, 0, "250 ok\r\n250 ok\r\n250 ok\r\n354 go\r\n", 1460);
+    tc_xmit(&conv, 1, "Subject: cut\r\nContent-Type: text/plain; name=x.txt\r\n\r\nsome te", 1460);
     kn_engine_flush(eng);
     ck_assert_int_eq(g->nsmtp, 1);
     ck_assert_int_eq(g->status, KN_EMAIL_HEADER_READY);
@@ -282,11 +242,11 @@ END_TEST
 START_TEST(data_rejected_is_an_anomaly)
 {
     start();
-    xmit(0, "220 mx\r\n", 1460);
-    xmit(1, "HELO c\r\nDATA\r\n", 1460);
-    xmit(0, "250 ok\r\n503 need RCPT\r\n", 1460);
-    xmit(1, "NOOP\r\n", 1460);
-    xmit(0, "250 ok\r\n", 1460);
+    tc_xmit(&conv, 0, "220 mx\r\n", 1460);
+    tc_xmit(&conv, 1, "HELO c\r\nDATA\r\n", 1460);
+    tc_xmit(&conv, 0, "250 ok\r\n503 need RCPT\r\n", 1460);
+    tc_xmit(&conv, 1, "NOOP\r\n", 1460);
+    tc_xmit(&conv, 0, "250 ok\r\n", 1460);
     kn_engine_flush(eng);
     ck_assert(collect_has_anomaly(&g->col, KN_ANOM_APP_SMTP_DATA_COMMAND_REJECTED));
     ck_assert_int_eq(g->status, KN_EMAIL_NONE);
