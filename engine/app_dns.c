@@ -24,7 +24,6 @@
 #define MAX_STEPS 255u      /* labels plus pointers in one name before we stop */
 #define MAX_JUMPS 32u       /* distinct compression pointers followed in one name */
 #define PROBE_MAX_QD 16u    /* questions a plausible message asks */
-#define TX_ANOM_MAX 8u
 #define NO_OFF UINT32_MAX   /* a string that points into the message, not into st->text */
 
 /* Problems met while walking one message. */
@@ -33,8 +32,6 @@ enum { F_LOOP = 1, F_LONG = 2, F_LABELS = 4, F_CAP = 8, F_BAD_AUTH = 16, F_BAD_A
 typedef struct dns_tx {
     kn_app_tx_t h; /* first: the app layer's header */
     kn_dns_info_t info;
-    uint16_t anom[TX_ANOM_MAX]; /* anomalies this message raised, for app-layer-event */
-    uint8_t nanom;
 } dns_tx_t;
 
 /* One TCP direction: the message being assembled behind its length prefix. */
@@ -525,13 +522,6 @@ static int probe_tcp(const uint8_t *d, uint32_t len, int dir)
 
 /* ---- transactions ------------------------------------------------------------------------- */
 
-static void tx_anomaly(kn_app_io_t *io, dns_tx_t *tx, kn_anomaly_t a)
-{
-    kn_app_anomaly(io, a);
-    if (tx && tx->nanom < TX_ANOM_MAX)
-        tx->anom[tx->nanom++] = (uint16_t)a;
-}
-
 static const uint8_t *text_at(const dns_state_t *st, uint32_t off)
 {
     return st->text ? st->text + off : (const uint8_t *)"";
@@ -583,23 +573,23 @@ static void raise_flags(kn_app_io_t *io, dns_state_t *st, unsigned f, uint16_t f
     dns_tx_t *tx = &st->tx;
 
     if (f & F_LOOP)
-        tx_anomaly(io, tx, KN_ANOM_APP_DNS_INFINITE_LOOP);
+        kn_app_anomaly(io, KN_ANOM_APP_DNS_INFINITE_LOOP);
     if (f & F_LONG)
-        tx_anomaly(io, tx, KN_ANOM_APP_DNS_NAME_TOO_LONG);
+        kn_app_anomaly(io, KN_ANOM_APP_DNS_NAME_TOO_LONG);
     if (f & F_LABELS)
-        tx_anomaly(io, tx, KN_ANOM_APP_DNS_TOO_MANY_LABELS);
+        kn_app_anomaly(io, KN_ANOM_APP_DNS_TOO_MANY_LABELS);
     if (f & F_BAD_AUTH)
-        tx_anomaly(io, tx, KN_ANOM_APP_DNS_INVALID_AUTHORITIES);
+        kn_app_anomaly(io, KN_ANOM_APP_DNS_INVALID_AUTHORITIES);
     if (f & F_BAD_ADD)
-        tx_anomaly(io, tx, KN_ANOM_APP_DNS_INVALID_ADDITIONALS);
+        kn_app_anomaly(io, KN_ANOM_APP_DNS_INVALID_ADDITIONALS);
     if (f & F_CAP) {
         tx->info.truncated = 1;
-        tx_anomaly(io, tx, KN_ANOM_APP_STATE_CAP);
+        kn_app_anomaly(io, KN_ANOM_APP_STATE_CAP);
     }
     if (flags & 0x0040) /* RFC 1035 4.1.1: Z must be zero */
-        tx_anomaly(io, tx, KN_ANOM_APP_DNS_Z_FLAG_SET);
+        kn_app_anomaly(io, KN_ANOM_APP_DNS_Z_FLAG_SET);
     if ((flags >> 11 & 0xF) >= 7) /* as Suricata 8 counts them */
-        tx_anomaly(io, tx, KN_ANOM_APP_DNS_INVALID_OPCODE);
+        kn_app_anomaly(io, KN_ANOM_APP_DNS_INVALID_OPCODE);
 }
 
 /* Which way this message goes, as the flow's first message oriented it. 1: to the server. */
@@ -634,7 +624,7 @@ static void report(kn_app_io_t *io, dns_state_t *st, const dns_hdr_t *h, const u
     fill_info(st, h, nsec);
     raise_flags(io, st, f, h->flags);
     if (!is_resp && !to_srv)
-        tx_anomaly(io, &st->tx, KN_ANOM_APP_DNS_NOT_A_RESPONSE);
+        kn_app_anomaly(io, KN_ANOM_APP_DNS_NOT_A_RESPONSE);
     kn_app_tx_update(io, &st->tx.h, (is_resp ? KN_TXP_RESPONSE : KN_TXP_REQUEST) | KN_TXP_DONE);
     kn_app_tx_clear(&st->tx.h);
 }
@@ -927,17 +917,6 @@ static int num_test(const kn_num_t *n, uint64_t v)
     }
 }
 
-/* app-layer-event:dns.NAME on the anomalies this message raised. */
-static int event_test(const dns_tx_t *tx, const char *arg)
-{
-    uint8_t i;
-
-    for (i = 0; arg && i < tx->nanom; i++)
-        if (!strcasecmp(kn_anomaly_info((kn_anomaly_t)tx->anom[i])->name, arg))
-            return 1;
-    return 0;
-}
-
 static int keyword(const kn_app_tx_t *t, const kn_appkw_t *kw, int dir)
 {
     const dns_tx_t *tx = (const dns_tx_t *)t;
@@ -953,7 +932,6 @@ static int keyword(const kn_app_tx_t *t, const kn_appkw_t *kw, int dir)
         for (i = 0; i < in->n_queries && !r; i++)
             r = value_test(rrtypes, kw->arg, in->queries[i].type);
         break;
-    case KN_AK_APP_EVENT: r = event_test(tx, kw->arg); break;
     default: return 0;
     }
     return kw->neg ? !r : r;

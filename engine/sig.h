@@ -283,7 +283,6 @@ typedef enum kn_appkw_kind {
     KN_AK_TLS_VERSION = 0,
     KN_AK_SSL_VERSION,
     KN_AK_SSL_STATE,
-    KN_AK_APP_EVENT,
     KN_AK_DNS_OPCODE,
     KN_AK_DNS_RRTYPE,
     KN_AK_DNS_RCODE,
