@@ -84,40 +84,36 @@ void kn_app_tx_new(kn_app_io_t *io, kn_app_tx_t *tx)
     tx->id = io->af->next_tx++;
 }
 
-static kn_counter_id_t tx_counter(const kn_app_parser_t *ps)
-{
-    switch (ps->app) {
-    case KN_APP_HTTP: return KN_CTR_APP_TX_HTTP;
-    case KN_APP_TLS: return KN_CTR_APP_TX_TLS;
-    case KN_APP_SSH: return KN_CTR_APP_TX_SSH;
-    case KN_APP_DNS: return ps->ipproto == 6 ? KN_CTR_APP_TX_DNS_TCP : KN_CTR_APP_TX_DNS_UDP;
-    case KN_APP_SMTP: return KN_CTR_APP_TX_SMTP;
-    case KN_APP_FTP: return KN_CTR_APP_TX_FTP;
-    case KN_APP_FTP_DATA: return KN_CTR_APP_TX_FTP_DATA;
-    case KN_APP_QUIC: return KN_CTR_APP_TX_QUIC;
-    case KN_APP_IRC: return KN_CTR_APP_TX_IRC;
-    case KN_APP_BITTORRENT: return KN_CTR_APP_TX_BITTORRENT;
-    case KN_APP_BITTORRENT_DHT: return KN_CTR_APP_TX_BITTORRENT_DHT;
-    default: return KN_CTR_APP_TX_OTHER;
-    }
-}
+/* Suricata's app_layer.flow.* and app_layer.tx.* counters of each protocol (DNS per
+ * transport); a protocol without a row counts under kanshi.applayer.*.other. */
+static const struct app_counters {
+    uint8_t app, ipproto; /* ipproto 0: either */
+    kn_counter_id_t flow, tx;
+} app_counters[] = {
+    {KN_APP_HTTP, 0, KN_CTR_APP_FLOW_HTTP, KN_CTR_APP_TX_HTTP},
+    {KN_APP_TLS, 0, KN_CTR_APP_FLOW_TLS, KN_CTR_APP_TX_TLS},
+    {KN_APP_SSH, 0, KN_CTR_APP_FLOW_SSH, KN_CTR_APP_TX_SSH},
+    {KN_APP_DNS, 6, KN_CTR_APP_FLOW_DNS_TCP, KN_CTR_APP_TX_DNS_TCP},
+    {KN_APP_DNS, 17, KN_CTR_APP_FLOW_DNS_UDP, KN_CTR_APP_TX_DNS_UDP},
+    {KN_APP_SMTP, 0, KN_CTR_APP_FLOW_SMTP, KN_CTR_APP_TX_SMTP},
+    {KN_APP_FTP, 0, KN_CTR_APP_FLOW_FTP, KN_CTR_APP_TX_FTP},
+    {KN_APP_FTP_DATA, 0, KN_CTR_APP_FLOW_FTP_DATA, KN_CTR_APP_TX_FTP_DATA},
+    {KN_APP_QUIC, 0, KN_CTR_APP_FLOW_QUIC, KN_CTR_APP_TX_QUIC},
+    {KN_APP_IRC, 0, KN_CTR_APP_FLOW_IRC, KN_CTR_APP_TX_IRC},
+    {KN_APP_BITTORRENT, 0, KN_CTR_APP_FLOW_BITTORRENT, KN_CTR_APP_TX_BITTORRENT},
+    {KN_APP_BITTORRENT_DHT, 0, KN_CTR_APP_FLOW_BITTORRENT_DHT, KN_CTR_APP_TX_BITTORRENT_DHT},
+};
 
-static kn_counter_id_t flow_counter(const kn_app_parser_t *ps)
+static const struct app_counters *counters_of(const kn_app_parser_t *ps)
 {
-    switch (ps->app) {
-    case KN_APP_HTTP: return KN_CTR_APP_FLOW_HTTP;
-    case KN_APP_TLS: return KN_CTR_APP_FLOW_TLS;
-    case KN_APP_SSH: return KN_CTR_APP_FLOW_SSH;
-    case KN_APP_DNS: return ps->ipproto == 6 ? KN_CTR_APP_FLOW_DNS_TCP : KN_CTR_APP_FLOW_DNS_UDP;
-    case KN_APP_SMTP: return KN_CTR_APP_FLOW_SMTP;
-    case KN_APP_FTP: return KN_CTR_APP_FLOW_FTP;
-    case KN_APP_FTP_DATA: return KN_CTR_APP_FLOW_FTP_DATA;
-    case KN_APP_QUIC: return KN_CTR_APP_FLOW_QUIC;
-    case KN_APP_IRC: return KN_CTR_APP_FLOW_IRC;
-    case KN_APP_BITTORRENT: return KN_CTR_APP_FLOW_BITTORRENT;
-    case KN_APP_BITTORRENT_DHT: return KN_CTR_APP_FLOW_BITTORRENT_DHT;
-    default: return KN_CTR_APP_FLOW_OTHER;
-    }
+    static const struct app_counters other = {0, 0, KN_CTR_APP_FLOW_OTHER, KN_CTR_APP_TX_OTHER};
+    size_t i;
+
+    for (i = 0; i < sizeof(app_counters) / sizeof(app_counters[0]); i++)
+        if (app_counters[i].app == ps->app &&
+            (!app_counters[i].ipproto || app_counters[i].ipproto == ps->ipproto))
+            return &app_counters[i];
+    return &other;
 }
 
 void kn_app_tx_update(kn_app_io_t *io, kn_app_tx_t *tx, unsigned progress)
@@ -137,7 +133,7 @@ void kn_app_tx_update(kn_app_io_t *io, kn_app_tx_t *tx, unsigned progress)
     if (!(progress & KN_TXP_DONE) || tx->logged)
         return;
     tx->logged = 1;
-    io->env->ctr->c[tx_counter(ps)]++;
+    io->env->ctr->c[counters_of(ps)->tx]++;
     memset(&ev, 0, sizeof(ev));
     ev.type = KN_EV_APP;
     ev.ts = kn_app_time(io);
@@ -398,7 +394,7 @@ static void decide(kn_app_io_t *io, const kn_app_parser_t *ps)
     if (af->orig_app)
         io->fi->app_proto_orig = af->orig_app;
     io->fi->app_proto = ps->app;
-    io->env->ctr->c[flow_counter(ps)]++;
+    io->env->ctr->c[counters_of(ps)->flow]++;
     if (!(af->st = ps->state_new())) {
         io->env->ctr->c[KN_CTR_APP_MEMCAP]++;
         af->failed = 1;
