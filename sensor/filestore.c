@@ -187,27 +187,31 @@ int kn_filestore_close(kn_filestore_t *fs, const kn_event_t *ev)
 {
     const kn_file_info_t *fi = ev->u.file.file;
     open_file_t *o = find(fs, ev->flow ? ev->flow->flow_id : 0, fi);
+    int ok, stored = 0;
     char sha[65];
-    int stored = 0;
 
     if (!o)
         return 0;
-    if (o->fd >= 0 && close(o->fd) != 0)
-        write_failed(fs, o, "writing failed");
-    else if (o->fd >= 0)
-        o->fd = -2; /* closed, kept */
-    if (o->fd == -2 && fi->has_sha256) {
+    ok = o->fd >= 0;
+    if (ok) {
+        int rc = close(o->fd);
+        o->fd = -1;
+        if (rc != 0) {
+            write_failed(fs, o, "writing failed");
+            ok = 0;
+        }
+    }
+    if (ok && fi->has_sha256) {
         hex(fi->sha256, sizeof(fi->sha256), sha);
-        stored = keep(fs, o, sha);
+        ok = stored = keep(fs, o, sha);
     }
     if (stored)
         fs->st.stored++;
-    else if (o->fd == -2)
+    else if (ok)
         fs->st.discarded++;
     else
         fs->st.errors++;
-    o->fd = -1;
-    drop(fs, o);
+    drop(fs, o); /* the temporary copy, if it was not moved into place */
     return stored;
 }
 
