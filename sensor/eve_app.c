@@ -5,25 +5,43 @@
 
 #include <string.h>
 
-/* Which event type an app protocol's transactions are written as, and whether it is on. */
+/* Each app protocol's event type, which is also the key of its object (beside an alert or a
+ * fileinfo), and the eve-log type that turns it on. The objects themselves are built by the
+ * typed functions of eve_<proto>.c, chosen in kn_eve_app_object. */
+static const struct app_row {
+    uint8_t app;
+    const char *name;
+    unsigned bit;
+} app_rows[] = {
+    {KN_APP_HTTP, "http", KN_EVE_HTTP},
+    {KN_APP_DNS, "dns", KN_EVE_DNS},
+    {KN_APP_TLS, "tls", KN_EVE_TLS},
+    {KN_APP_SSH, "ssh", KN_EVE_SSH},
+    {KN_APP_SMTP, "smtp", KN_EVE_SMTP},
+    {KN_APP_FTP, "ftp", KN_EVE_FTP},
+    {KN_APP_FTP_DATA, "ftp_data", KN_EVE_FTP},
+    {KN_APP_QUIC, "quic", KN_EVE_QUIC},
+    {KN_APP_IRC, "irc", KN_EVE_IRC},
+    {KN_APP_BITTORRENT, "bittorrent", KN_EVE_BITTORRENT},
+    {KN_APP_BITTORRENT_DHT, "bittorrent_dht", KN_EVE_BITTORRENT_DHT},
+};
+
+static const struct app_row *app_row(int app)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(app_rows) / sizeof(app_rows[0]); i++)
+        if (app_rows[i].app == app)
+            return &app_rows[i];
+    return NULL;
+}
+
+/* The event type of app's transactions when its eve-log type is on, else NULL. */
 static const char *app_type(const kn_eve_t *e, int app)
 {
-    unsigned t = e->cfg->eve_types;
+    const struct app_row *r = app_row(app);
 
-    switch (app) {
-    case KN_APP_HTTP: return (t & KN_EVE_HTTP) ? "http" : NULL;
-    case KN_APP_DNS: return (t & KN_EVE_DNS) ? "dns" : NULL;
-    case KN_APP_TLS: return (t & KN_EVE_TLS) ? "tls" : NULL;
-    case KN_APP_SSH: return (t & KN_EVE_SSH) ? "ssh" : NULL;
-    case KN_APP_SMTP: return (t & KN_EVE_SMTP) ? "smtp" : NULL;
-    case KN_APP_FTP: return (t & KN_EVE_FTP) ? "ftp" : NULL;
-    case KN_APP_FTP_DATA: return (t & KN_EVE_FTP) ? "ftp_data" : NULL;
-    case KN_APP_QUIC: return (t & KN_EVE_QUIC) ? "quic" : NULL;
-    case KN_APP_IRC: return (t & KN_EVE_IRC) ? "irc" : NULL;
-    case KN_APP_BITTORRENT: return (t & KN_EVE_BITTORRENT) ? "bittorrent" : NULL;
-    case KN_APP_BITTORRENT_DHT: return (t & KN_EVE_BITTORRENT_DHT) ? "bittorrent_dht" : NULL;
-    default: return NULL;
-    }
+    return r && (e->cfg->eve_types & r->bit) ? r->name : NULL;
 }
 
 /* A TLS session is logged when it showed something: a certificate, resumption, or TLS 1.3
@@ -53,20 +71,9 @@ json_object *kn_eve_app_object(kn_eve_t *e, int app, const void *info)
 
 const char *kn_eve_app_key(int app)
 {
-    switch (app) {
-    case KN_APP_HTTP: return "http";
-    case KN_APP_DNS: return "dns";
-    case KN_APP_TLS: return "tls";
-    case KN_APP_SSH: return "ssh";
-    case KN_APP_SMTP: return "smtp";
-    case KN_APP_FTP: return "ftp";
-    case KN_APP_FTP_DATA: return "ftp_data";
-    case KN_APP_QUIC: return "quic";
-    case KN_APP_IRC: return "irc";
-    case KN_APP_BITTORRENT: return "bittorrent";
-    case KN_APP_BITTORRENT_DHT: return "bittorrent_dht";
-    default: return NULL;
-    }
+    const struct app_row *r = app_row(app);
+
+    return r ? r->name : NULL;
 }
 
 void kn_eve_app_extra(kn_eve_t *e, json_object *o, int app, const void *info)
