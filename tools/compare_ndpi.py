@@ -74,11 +74,16 @@ def ndpi_rows():
 
 
 def our_flows(eve_path):
-    """{unordered 5-tuple: [(app_proto, had a session) of each kanshi flow with that key]}."""
+    """{unordered 5-tuple: [(app_proto, had a session) of each kanshi flow with that key]}.
+    A flow handed over (STARTTLS, an HTTP CONNECT tunnel) counts under both its protocols:
+    nDPI names the outer one (HTTP_Connect), Suricata and kanshi the inner with app_proto_orig."""
     flows = collections.defaultdict(list)
     for ev in appcmp.read_eve(eve_path):
         if ev.get("event_type") == "flow":
-            flows[appcmp.event_key(ev)].append((ev.get("app_proto"), appcmp.has_session(ev)))
+            key, session = appcmp.event_key(ev), appcmp.has_session(ev)
+            flows[key].append((ev.get("app_proto"), session))
+            if ev.get("app_proto_orig"):
+                flows[key].append((ev["app_proto_orig"], session))
     return flows
 
 
