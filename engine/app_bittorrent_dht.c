@@ -295,14 +295,6 @@ static void finish(kn_app_io_t *io, void *st)
     (void)io, (void)st;
 }
 
-static int buffer(const kn_app_tx_t *tx, int buf, int dir, uint32_t idx, const uint8_t **b,
-                  uint32_t *len)
-{
-    (void)tx, (void)buf, (void)dir, (void)idx;
-    *b = NULL;
-    *len = 0;
-    return 0;
-}
 
 static const void *info(const kn_app_tx_t *tx)
 {
@@ -325,7 +317,6 @@ const kn_app_parser_t kn_app_bittorrent_dht_parser = {
     .parse = parse,
     .gap = gap,
     .finish = finish,
-    .buffer = buffer,
     .info = info,
     .memuse = memuse,
 };

@@ -489,12 +489,6 @@ static void finish(kn_app_io_t *io, void *st)
         tx_done(io, s, s->head);
 }
 
-static int buffer(const kn_app_tx_t *tx, int buf, int dir, uint32_t idx, const uint8_t **b,
-                  uint32_t *len)
-{
-    (void)tx, (void)buf, (void)dir, (void)idx, (void)b, (void)len;
-    return 0;
-}
 
 static const void *info(const kn_app_tx_t *tx)
 {
@@ -518,7 +512,6 @@ const kn_app_parser_t kn_app_ftp_parser = {
     .parse = parse,
     .gap = gap,
     .finish = finish,
-    .buffer = buffer,
     .info = info,
     .memuse = memuse,
 };

@@ -42,14 +42,6 @@ static int gap(kn_app_io_t *io, void *st, int dir, uint64_t lost)
     return KN_OK;
 }
 
-static int buffer(const kn_app_tx_t *tx, int buf, int dir, uint32_t idx, const uint8_t **b,
-                  uint32_t *len)
-{
-    (void)tx, (void)buf, (void)dir, (void)idx;
-    *b = NULL;
-    *len = 0;
-    return 0;
-}
 
 static const void *info(const kn_app_tx_t *tx)
 {
@@ -72,7 +64,6 @@ const kn_app_parser_t kn_app_pop3_parser = {
     .state_free = state_free,
     .parse = parse,
     .gap = gap,
-    .buffer = buffer,
     .info = info,
     .memuse = memuse,
 };

@@ -64,7 +64,8 @@ typedef struct kn_app_parser {
     void (*finish)(kn_app_io_t *io, void *st);
     /* The bytes of an app-layer buffer of tx seen from direction dir; 0 when absent. A multi
      * buffer (kn_buffer_multi: one header line, one query, one certificate) has instances
-     * idx = 0, 1, ... until 0 is returned; single buffers are only asked for idx 0. */
+     * idx = 0, 1, ... until 0 is returned; single buffers are only asked for idx 0. NULL: the
+     * protocol has no rule buffers. */
     int (*buffer)(const kn_app_tx_t *tx, int buf, int dir, uint32_t idx, const uint8_t **b,
                   uint32_t *len);
     /* A rule's app-layer condition (sig.h kn_appkw_t: tls.version, dns.opcode, urilen ...) on

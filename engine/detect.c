@@ -209,7 +209,8 @@ static int set_buffer(kn_detect_ctx_t *c, const kn_smlist_t *l, int src, uint32_
     } else if (l->buf == KN_BUF_BASE64_DATA) {
         b = c->in.b64;
         len = c->in.b64_len;
-    } else if (c->tx && c->tx_parser->buffer(c->tx, l->buf, c->dir, idx, &b, &len)) {
+    } else if (c->tx && c->tx_parser->buffer &&
+               c->tx_parser->buffer(c->tx, l->buf, c->dir, idx, &b, &len)) {
         c->in.origin = 0; /* the transaction's buffer, whole */
     } else if (!header_buffer(c->p, l->buf, &b, &len)) {
         return 0; /* an app-layer buffer the transaction (if any) does not have */

@@ -41,6 +41,8 @@ static void prefilter_tx(kn_detect_ctx_t *c)
 {
     uint8_t app = c->tx_parser->app, i;
 
+    if (!c->tx_parser->buffer)
+        return;
     for (i = 0; i < c->d->ntxbuf[app]; i++) {
         int b = c->d->txbuf[app][i];
         uint32_t n = kn_buffer_multi((kn_buf_t)b) ? KN_MULTI_MAX : 1, idx, len;
