@@ -9,7 +9,8 @@
 
 #include "applayer.h"
 #include "collect.h"
-#include "pktbuild.h"
+#include "tcpconv.h"
+#include "udpfeed.h"
 #include "suites.h"
 
 #define INFO_HASH "\x11\x22\x33\x44\x55\x66\x77\x88\x99\x00\xaa\xbb\xcc\xdd\xee\xff\x01\x02\x03\x04"
@@ -42,7 +43,7 @@ static kn_engine_t *eng;
 static got_t *g;
 static double now;
 static uint16_t sport, dport;
-static uint32_t cseq, sseq;
+static tcpconv_t conv;
 
 static void copy_str(char *dst, size_t cap, kn_str_t v)
 {
@@ -130,6 +131,7 @@ static void start(void)
 {
     eng = kn_engine_new(&cfg, cb, g);
     ck_assert_ptr_nonnull(eng);
+    tc_init(&conv, eng, &now, sport, dport);
 }
 
 static void restart(void)
@@ -139,70 +141,12 @@ static void restart(void)
     start();
 }
 
-static void seg(int to_server, uint8_t flags, const void *data, size_t len)
-{
-    tb_t t;
-
-    tb_init(&t);
-    tb_eth(&t, 0x0800);
-    if (to_server) {
-        tb_ipv4(&t, "10.0.0.1", "10.0.0.2", 6);
-        tb_tcp(&t, sport, dport, cseq, sseq, flags);
-    } else {
-        tb_ipv4(&t, "10.0.0.2", "10.0.0.1", 6);
-        tb_tcp(&t, dport, sport, sseq, cseq, flags);
-    }
-    if (len)
-        tb_bytes(&t, data, len);
-    tb_finish(&t);
-    now += 0.001;
-    collect_feed(eng, t.b, t.len, now, KN_LINK_ETHERNET);
-    if (to_server)
-        cseq += (uint32_t)len;
-    else
-        sseq += (uint32_t)len;
-}
-
-static void xmit(int to_server, const void *data, size_t len, size_t chunk)
-{
-    const uint8_t *d = data;
-    size_t off, n;
-
-    for (off = 0; off < len; off += n) {
-        n = len - off < chunk ? len - off : chunk;
-        seg(to_server, KN_TH_ACK | KN_TH_PSH, d + off, n);
-        seg(!to_server, KN_TH_ACK, NULL, 0);
-    }
-}
-
-static void handshake(void)
-{
-    cseq = 100;
-    sseq = 900;
-    seg(1, KN_TH_SYN, NULL, 0);
-    cseq++;
-    seg(0, KN_TH_SYN | KN_TH_ACK, NULL, 0);
-    sseq++;
-    seg(1, KN_TH_ACK, NULL, 0);
-}
-
 static void datagram(int to_server, const void *data, size_t len)
 {
-    tb_t t;
-
-    tb_init(&t);
-    tb_eth(&t, 0x0800);
-    if (to_server) {
-        tb_ipv4(&t, "10.0.0.1", "10.0.0.2", 17);
-        tb_udp(&t, sport, dport);
-    } else {
-        tb_ipv4(&t, "10.0.0.2", "10.0.0.1", 17);
-        tb_udp(&t, dport, sport);
-    }
-    tb_bytes(&t, data, len);
-    tb_finish(&t);
-    now += 0.001;
-    collect_feed(eng, t.b, t.len, now, KN_LINK_ETHERNET);
+    if (to_server)
+        udp_feed(eng, &now, "10.0.0.1", sport, "10.0.0.2", dport, data, len);
+    else
+        udp_feed(eng, &now, "10.0.0.2", dport, "10.0.0.1", sport, data, len);
 }
 
 static void dgram(int to_server, const char *s)
@@ -275,11 +219,11 @@ START_TEST(peer_handshakes_split_everywhere)
     sn += ext_hs(s + sn, "d1:pi6881e1:v17:qBittorrent/4.2.5e");
     for (i = 0; i <= cn; i++) {
         restart();
-        handshake();
-        xmit(1, c, i ? i : cn, i ? cn : 1); /* i == 0: one byte per segment */
+        tc_handshake(&conv, 100, 900);
+        tc_send(&conv, 1, c, i ? i : cn, i ? cn : 1); /* i == 0: one byte per segment */
         if (i && i < cn)
-            xmit(1, c + i, cn - i, 1460);
-        xmit(0, s, sn, 1460);
+            tc_send(&conv, 1, c + i, cn - i, 1460);
+        tc_send(&conv, 0, s, sn, 1460);
         ck_assert_msg(g->nbt == 1, "split %zu: %d", i, g->nbt); /* done before the flow ends */
         kn_engine_flush(eng);
         ck_assert_int_eq(g->nbt, 1);
@@ -305,12 +249,12 @@ START_TEST(peer_no_extensions_mainline_id)
     uint8_t c[68], s[68];
 
     start();
-    handshake();
+    tc_handshake(&conv, 100, 900);
     bt_hs(c, "\0\0\0\0\0\0\0\0", INFO_HASH, "M7-4-3--xxxxxxxxxxxx");
     bt_hs(s, "\0\0\0\0\0\0\0\x01", INFO_HASH, "\x01\x02garbage-peer-id!!");
-    xmit(1, c, 68, 1460);
+    tc_send(&conv, 1, c, 68, 1460);
     ck_assert_int_eq(g->nbt, 0);
-    xmit(0, s, 68, 1460);
+    tc_send(&conv, 0, s, 68, 1460);
     ck_assert_int_eq(g->nbt, 1);
     ck_assert_str_eq(g->c.client, "BitTorrent");
     ck_assert_str_eq(g->c.version, "7.4.3");
@@ -326,20 +270,20 @@ START_TEST(peer_info_hash_mismatch_and_bad_handshake)
     uint8_t c[68], s[68];
 
     start();
-    handshake();
+    tc_handshake(&conv, 100, 900);
     bt_hs(c, RES_EXT, INFO_HASH, "-TR2940-aaaaaaaaaaaa");
     bt_hs(s, RES_EXT, "abcdefghijklmnopqrst", "-TR2940-bbbbbbbbbbbb");
-    xmit(1, c, 68, 1460);
-    xmit(0, s, 68, 1460);
+    tc_send(&conv, 1, c, 68, 1460);
+    tc_send(&conv, 0, s, 68, 1460);
     kn_engine_flush(eng);
     ck_assert_int_eq(g->nbt, 1);
     ck_assert_int_eq(g->mismatch, 1);
     ck_assert(collect_has_anomaly(&g->col, KN_ANOM_APP_BT_INFO_HASH_MISMATCH));
 
     restart();
-    handshake();
-    xmit(1, c, 68, 1460);
-    xmit(0, "\x13" "BitTorrent protocoZ and more", 28, 1460);
+    tc_handshake(&conv, 100, 900);
+    tc_send(&conv, 1, c, 68, 1460);
+    tc_send(&conv, 0, "\x13" "BitTorrent protocoZ and more", 28, 1460);
     kn_engine_flush(eng);
     ck_assert(collect_has_anomaly(&g->col, KN_ANOM_APP_BT_INVALID_HANDSHAKE));
     ck_assert_int_eq(g->nbt, 1);
@@ -358,8 +302,8 @@ START_TEST(peer_truncated)
     cn += ext_hs(c + cn, "d1:v10:Deluge 1.3e");
     for (cut = 1; cut < cn; cut++) {
         restart();
-        handshake();
-        xmit(1, c, cut, 1460);
+        tc_handshake(&conv, 100, 900);
+        tc_send(&conv, 1, c, cut, 1460);
         kn_engine_flush(eng);
         ck_assert_int_eq(g->nbt, cut >= 68);
         if (cut >= 68)
@@ -375,13 +319,13 @@ START_TEST(peer_bad_messages)
     size_t cn;
 
     start();
-    handshake();
+    tc_handshake(&conv, 100, 900);
     cn = bt_hs(c, RES_EXT, INFO_HASH, "-lt0D80-abcdefghijkl");
     cn += ext_hs(c + cn, "d1:v3:abe"); /* string runs past the dictionary */
-    xmit(1, c, cn, 1460);
+    tc_send(&conv, 1, c, cn, 1460);
     bt_hs(s, RES_EXT, INFO_HASH, "-lt0D80-abcdefghijkl");
-    xmit(0, s, 68, 1460);
-    xmit(0, "\xff\xff\xff\xff\x07", 5, 1460);
+    tc_send(&conv, 0, s, 68, 1460);
+    tc_send(&conv, 0, "\xff\xff\xff\xff\x07", 5, 1460);
     kn_engine_flush(eng);
     ck_assert(collect_has_anomaly(&g->col, KN_ANOM_APP_BT_INVALID_MESSAGE));
     ck_assert_int_eq(g->nbt, 1);

@@ -8,14 +8,16 @@
 
 #include "collect.h"
 #include "eve_private.h"
-#include "pktbuild.h"
 #include "suites.h"
+#include "tcpconv.h"
+#include "udpfeed.h"
 
 static kn_engine_config_t cfg;
 static kn_engine_t *eng;
 static kn_ruleset_t *rs;
 static collect_t *col;
 static double now;
+static tcpconv_t conv;
 
 /* What the test keeps of each DNS event, copied at callback time (the info is borrowed). */
 #define EV_MAX 64
@@ -173,44 +175,6 @@ static void a_response(msg_t *m, uint16_t id, const char *name, uint16_t rcode)
 #define CLI "10.0.0.1"
 #define SRV "10.0.0.53"
 
-static void udp(const char *src, uint16_t sp, const char *dst, uint16_t dp, const void *p,
-                size_t n)
-{
-    tb_t t;
-
-    tb_init(&t);
-    tb_eth(&t, 0x0800);
-    tb_ipv4(&t, src, dst, 17);
-    tb_udp(&t, sp, dp);
-    tb_bytes(&t, p, n);
-    tb_finish(&t);
-    now += 0.001;
-    collect_feed(eng, t.b, t.len, now, KN_LINK_ETHERNET);
-}
-
-static void tcp(const char *src, uint16_t sp, const char *dst, uint16_t dp, uint32_t seq,
-                uint32_t ack, uint8_t flags, const void *p, size_t n)
-{
-    tb_t t;
-
-    tb_init(&t);
-    tb_eth(&t, 0x0800);
-    tb_ipv4(&t, src, dst, 6);
-    tb_tcp(&t, sp, dp, seq, ack, flags);
-    if (n)
-        tb_bytes(&t, p, n);
-    tb_finish(&t);
-    now += 0.001;
-    collect_feed(eng, t.b, t.len, now, KN_LINK_ETHERNET);
-}
-
-static void handshake(uint16_t sp)
-{
-    tcp(CLI, sp, SRV, 53, 100, 0, KN_TH_SYN, NULL, 0);
-    tcp(SRV, 53, CLI, sp, 900, 101, KN_TH_SYN | KN_TH_ACK, NULL, 0);
-    tcp(CLI, sp, SRV, 53, 101, 901, KN_TH_ACK, NULL, 0);
-}
-
 /* A message with its two-byte length (RFC 1035 4.2.2). */
 static size_t framed(const msg_t *m, uint8_t *out)
 {
@@ -228,8 +192,8 @@ START_TEST(udp_a_query_and_response)
 
     query(&q, 0x1234, "www.example.com", 1);
     a_response(&r, 0x1234, "www.example.com", 0);
-    udp(CLI, 40000, SRV, 53, q.b, q.len);
-    udp(SRV, 53, CLI, 40000, r.b, r.len);
+    udp_feed(eng, &now, CLI, 40000, SRV, 53, q.b, q.len);
+    udp_feed(eng, &now, SRV, 53, CLI, 40000, r.b, r.len);
     ck_assert_int_eq(nseen, 2);
     ck_assert_int_eq(seen[0].is_response, 0);
     ck_assert_str_eq(seen[0].qname, "www.example.com");
@@ -262,8 +226,8 @@ START_TEST(nxdomain_rcode)
 
     query(&q, 7, "nope.example", 1);
     a_response(&r, 7, "nope.example", 3);
-    udp(CLI, 40001, SRV, 53, q.b, q.len);
-    udp(SRV, 53, CLI, 40001, r.b, r.len);
+    udp_feed(eng, &now, CLI, 40001, SRV, 53, q.b, q.len);
+    udp_feed(eng, &now, SRV, 53, CLI, 40001, r.b, r.len);
     ck_assert_int_eq(nseen, 2);
     ck_assert_int_eq(seen[1].rcode, 3);
     ck_assert_int_eq(seen[1].n_answers, 0);
@@ -282,7 +246,7 @@ START_TEST(compression_pointers)
     msg_t tmp;
 
     query(&q, 9, "www.example.com", 1);
-    udp(CLI, 40002, SRV, 53, q.b, q.len);
+    udp_feed(eng, &now, CLI, 40002, SRV, 53, q.b, q.len);
     m_hdr(&r, 9, 0x8180, 1, 2, 0, 0);
     m_question(&r, "www.example.com", 1);
     /* www.example.com CNAME cdn.<example.com at 16> */
@@ -292,7 +256,7 @@ START_TEST(compression_pointers)
     m_rr(&r, 12, 5, 60, rd, (uint16_t)tmp.len);
     cname_at = r.len - tmp.len; /* where the rdata name starts */
     m_rr(&r, (int)cname_at, 1, 60, "\x01\x02\x03\x04", 4);
-    udp(SRV, 53, CLI, 40002, r.b, r.len);
+    udp_feed(eng, &now, SRV, 53, CLI, 40002, r.b, r.len);
     ck_assert_int_eq(nseen, 2);
     ck_assert_ptr_nonnull(strstr(seen[1].eve, "{\"rrname\":\"www.example.com\",\"rrtype\":\"CNAME\","
                                               "\"ttl\":60,\"rdata\":\"cdn.example.com\"}"));
@@ -310,14 +274,14 @@ START_TEST(compression_loop)
     size_t at;
 
     query(&q, 10, "loop.test", 1);
-    udp(CLI, 40003, SRV, 53, q.b, q.len);
+    udp_feed(eng, &now, CLI, 40003, SRV, 53, q.b, q.len);
     m_hdr(&r, 10, 0x8180, 1, 1, 0, 0);
     m_question(&r, "loop.test", 1);
     /* the owner: label "a", then a pointer back to that label */
     at = r.len;
     m_u8(&r, 1), m_u8(&r, 'a'), m_be16(&r, (uint16_t)(0xC000 | at));
     m_be16(&r, 1), m_be16(&r, 1), m_be32(&r, 5), m_be16(&r, 4), m_be32(&r, 0x01020304);
-    udp(SRV, 53, CLI, 40003, r.b, r.len);
+    udp_feed(eng, &now, SRV, 53, CLI, 40003, r.b, r.len);
     ck_assert(collect_has_anomaly(col, KN_ANOM_APP_DNS_INFINITE_LOOP));
     ck_assert_int_eq(nseen, 2); /* the end of the name is known: the record is kept */
     ck_assert_int_eq(seen[1].n_answers, 1);
@@ -328,7 +292,7 @@ START_TEST(compression_loop)
     m_hdr(&r, 11, 0x8180, 1, 0, 0, 0);
     m_be16(&r, 0xC00C);
     m_be16(&r, 1), m_be16(&r, 1);
-    udp(SRV, 53, CLI, 40003, r.b, r.len);
+    udp_feed(eng, &now, SRV, 53, CLI, 40003, r.b, r.len);
     ck_assert_int_eq(nseen, 2);
     ck_assert(collect_has_anomaly(col, KN_ANOM_APP_DNS_MALFORMED_DATA));
 }
@@ -344,13 +308,13 @@ START_TEST(truncated_at_every_length)
     for (cut = 0; cut < r.len; cut++) {
         sp = (uint16_t)(41000 + cut);
         query(&q, 5, "trunc.example.org", 1);
-        udp(CLI, sp, SRV, 53, q.b, q.len);
+        udp_feed(eng, &now, CLI, sp, SRV, 53, q.b, q.len);
         if (cut) /* UDP carries no empty datagram to the app layer */
-            udp(SRV, 53, CLI, sp, r.b, cut);
+            udp_feed(eng, &now, SRV, 53, CLI, sp, r.b, cut);
     }
     ck_assert_int_eq(nseen, (int)r.len); /* only the queries */
     ck_assert(collect_has_anomaly(col, KN_ANOM_APP_DNS_MALFORMED_DATA));
-    udp(SRV, 53, CLI, sp, r.b, r.len);
+    udp_feed(eng, &now, SRV, 53, CLI, sp, r.b, r.len);
     ck_assert_int_eq(nseen, (int)r.len + 1);
     ck_assert_int_eq(seen[nseen - 1].is_response, 1);
 }
@@ -364,16 +328,17 @@ START_TEST(non_dns_on_port_53_is_not_claimed)
 
     for (i = 0; i < 64; i++)
         noise[i] = (uint8_t)(i * 37 + 11);
-    udp(CLI, 40010, SRV, 53, junk, sizeof(junk) - 1);
-    udp(CLI, 40011, SRV, 53, noise, sizeof(noise));
+    udp_feed(eng, &now, CLI, 40010, SRV, 53, junk, sizeof(junk) - 1);
+    udp_feed(eng, &now, CLI, 40011, SRV, 53, noise, sizeof(noise));
     /* a header that claims a question which is not there */
-    udp(CLI, 40012, SRV, 53, "\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x05" "ab", 15);
+    udp_feed(eng, &now, CLI, 40012, SRV, 53,
+             "\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x05" "ab", 15);
     /* a good question followed by garbage */
     {
         msg_t q;
         query(&q, 1, "example.com", 1);
         m_raw(&q, "XYZ", 3);
-        udp(CLI, 40013, SRV, 53, q.b, q.len);
+        udp_feed(eng, &now, CLI, 40013, SRV, 53, q.b, q.len);
     }
     ck_assert_int_eq(nseen, 0);
     kn_engine_flush(eng);
@@ -388,16 +353,16 @@ START_TEST(sibling_protocols_are_not_claimed)
     msg_t q;
 
     query(&q, 0x8001, "FHEPFCELEHFCEPFFFACACACACACACAAA", 32); /* NBNS, RFC 1002 4.2.12 */
-    udp(CLI, 137, "10.0.0.255", 137, q.b, q.len);
+    udp_feed(eng, &now, CLI, 137, "10.0.0.255", 137, q.b, q.len);
     query(&q, 0, "printer.local", 12); /* mDNS: id 0 */
     q.b[2] = 0;                        /* and no recursion */
-    udp(CLI, 5353, "224.0.0.251", 5353, q.b, q.len);
+    udp_feed(eng, &now, CLI, 5353, "224.0.0.251", 5353, q.b, q.len);
     query(&q, 0x4444, "wpad", 1); /* LLMNR: one label, no recursion */
     q.b[2] = 0;
-    udp(CLI, 40070, "224.0.0.252", 5355, q.b, q.len);
+    udp_feed(eng, &now, CLI, 40070, "224.0.0.252", 5355, q.b, q.len);
     ck_assert_int_eq(nseen, 0);
     query(&q, 0x4444, "wpad", 1); /* the same name asked with recursion is DNS */
-    udp(CLI, 40071, SRV, 53, q.b, q.len);
+    udp_feed(eng, &now, CLI, 40071, SRV, 53, q.b, q.len);
     ck_assert_int_eq(nseen, 1);
 }
 END_TEST
@@ -408,8 +373,8 @@ START_TEST(dns_on_another_port_is_claimed)
 
     query(&q, 77, "odd.port.example", 16);
     a_response(&r, 77, "odd.port.example", 0);
-    udp(CLI, 40020, SRV, 5300, q.b, q.len);
-    udp(SRV, 5300, CLI, 40020, r.b, r.len);
+    udp_feed(eng, &now, CLI, 40020, SRV, 5300, q.b, q.len);
+    udp_feed(eng, &now, SRV, 5300, CLI, 40020, r.b, r.len);
     ck_assert_int_eq(nseen, 2);
     ck_assert_int_eq(seen[0].qtype, 16);
     ck_assert_ptr_nonnull(strstr(seen[0].eve, "\"rrtype\":\"TXT\""));
@@ -424,7 +389,7 @@ START_TEST(rdata_as_eve_writes_it)
     uint8_t rd[128];
 
     query(&q, 3, "x.example", 255);
-    udp(CLI, 40030, SRV, 53, q.b, q.len);
+    udp_feed(eng, &now, CLI, 40030, SRV, 53, q.b, q.len);
     m_hdr(&r, 3, 0x8180, 1, 5, 1, 0);
     m_question(&r, "x.example", 255);
     m_rr(&r, 12, 28, 10, v6, 16);
@@ -439,7 +404,7 @@ START_TEST(rdata_as_eve_writes_it)
         m_be32(&tmp, 60);
     memcpy(rd, tmp.b, tmp.len);
     m_rr(&r, 14, 6, 20, rd, (uint16_t)tmp.len);
-    udp(SRV, 53, CLI, 40030, r.b, r.len);
+    udp_feed(eng, &now, SRV, 53, CLI, 40030, r.b, r.len);
     ck_assert_int_eq(nseen, 2);
     ck_assert_int_eq(seen[1].n_answers, 5);
     ck_assert_int_eq(seen[1].n_authorities, 1);
@@ -470,7 +435,7 @@ START_TEST(tcp_split_at_every_byte)
 {
     msg_t q, r;
     uint8_t fq[600], fr[600];
-    size_t nq, nr, k;
+    size_t nq, nr, k, kr;
     uint16_t sp;
     int before;
 
@@ -482,18 +447,18 @@ START_TEST(tcp_split_at_every_byte)
         sp = (uint16_t)(42000 + k);
         nseen = 0; /* each connection starts the record afresh */
         before = nseen;
-        handshake(sp);
-        tcp(CLI, sp, SRV, 53, 101, 901, KN_TH_ACK | KN_TH_PSH, fq, k);
+        tc_init(&conv, eng, &now, sp, 53);
+        tc_handshake(&conv, 100, 900);
+        tc_seg(&conv, 1, KN_TH_ACK | KN_TH_PSH, fq, k);
         ck_assert_int_eq(nseen, before);
-        tcp(CLI, sp, SRV, 53, 101 + (uint32_t)k, 901, KN_TH_ACK | KN_TH_PSH, fq + k, nq - k);
+        tc_seg(&conv, 1, KN_TH_ACK | KN_TH_PSH, fq + k, nq - k);
         ck_assert_int_eq(nseen, before + 1);
         ck_assert_str_eq(seen[before].qname, "split.example.net");
         ck_assert_int_eq(seen[before].qtype, 28);
         /* the response split at the same place (or its last byte) */
-        tcp(SRV, 53, CLI, sp, 901, 101 + (uint32_t)nq, KN_TH_ACK | KN_TH_PSH, fr,
-            k < nr ? k : nr - 1);
-        tcp(SRV, 53, CLI, sp, 901 + (uint32_t)(k < nr ? k : nr - 1), 101 + (uint32_t)nq,
-            KN_TH_ACK | KN_TH_PSH, fr + (k < nr ? k : nr - 1), nr - (k < nr ? k : nr - 1));
+        kr = k < nr ? k : nr - 1;
+        tc_seg(&conv, 0, KN_TH_ACK | KN_TH_PSH, fr, kr);
+        tc_seg(&conv, 0, KN_TH_ACK | KN_TH_PSH, fr + kr, nr - kr);
         ck_assert_int_eq(nseen, before + 2);
         ck_assert_int_eq(seen[before + 1].is_response, 1);
         ck_assert_int_eq(seen[before + 1].n_answers, 1);
@@ -511,8 +476,9 @@ START_TEST(tcp_two_messages_in_one_segment)
     query(&q2, 2, "two.example", 28);
     n = framed(&q1, buf);
     n += framed(&q2, buf + n);
-    handshake(43000);
-    tcp(CLI, 43000, SRV, 53, 101, 901, KN_TH_ACK | KN_TH_PSH, buf, n);
+    tc_init(&conv, eng, &now, 43000, 53);
+    tc_handshake(&conv, 100, 900);
+    tc_seg(&conv, 1, KN_TH_ACK | KN_TH_PSH, buf, n);
     ck_assert_int_eq(nseen, 2);
     ck_assert_str_eq(seen[0].qname, "one.example");
     ck_assert_str_eq(seen[1].qname, "two.example");
@@ -529,18 +495,18 @@ START_TEST(header_anomalies)
 
     query(&q, 1, "z.example", 1);
     q.b[3] |= 0x40; /* Z */
-    udp(CLI, 40040, SRV, 53, q.b, q.len);
+    udp_feed(eng, &now, CLI, 40040, SRV, 53, q.b, q.len);
     ck_assert_int_eq(nseen, 1);
     ck_assert(collect_has_anomaly(col, KN_ANOM_APP_DNS_Z_FLAG_SET));
     ck_assert_ptr_nonnull(strstr(seen[0].eve, "\"z\":true"));
     /* a response from the client of an established flow is not a request */
     a_response(&q, 1, "z.example", 0);
-    udp(CLI, 40040, SRV, 53, q.b, q.len);
+    udp_feed(eng, &now, CLI, 40040, SRV, 53, q.b, q.len);
     ck_assert_int_eq(nseen, 1);
     ck_assert(collect_has_anomaly(col, KN_ANOM_APP_DNS_NOT_A_REQUEST));
     /* and a query from the server is not a response (but it is logged) */
     query(&q, 2, "z.example", 1);
-    udp(SRV, 53, CLI, 40040, q.b, q.len);
+    udp_feed(eng, &now, SRV, 53, CLI, 40040, q.b, q.len);
     ck_assert_int_eq(nseen, 2);
     ck_assert(collect_has_anomaly(col, KN_ANOM_APP_DNS_NOT_A_RESPONSE));
 }
@@ -557,7 +523,7 @@ START_TEST(long_names)
         memcpy(name + 4 * i, "abc.", 4);
     name[4 * 130 - 1] = '\0';
     query(&q, 1, name, 1);
-    udp(CLI, 40050, SRV, 53, q.b, q.len);
+    udp_feed(eng, &now, CLI, 40050, SRV, 53, q.b, q.len);
     ck_assert_int_eq(nseen, 1);
     ck_assert(collect_has_anomaly(col, KN_ANOM_APP_DNS_NAME_TOO_LONG));
     ck_assert_int_eq((int)strlen(seen[0].qname), 299); /* our copy's cap; the name is 519 */
@@ -566,14 +532,14 @@ START_TEST(long_names)
         memcpy(name + 2 * i, "a.", 2);
     name[599] = '\0';
     query(&q, 2, name, 1);
-    udp(CLI, 40051, SRV, 53, q.b, q.len);
+    udp_feed(eng, &now, CLI, 40051, SRV, 53, q.b, q.len);
     ck_assert_int_eq(nseen, 1); /* too many labels, no pointer: the message cannot be walked */
     /* the same labels in an established flow, behind a pointer: cut, flagged, and kept */
     {
         msg_t r;
         size_t at;
         query(&q, 3, "ok.example", 1);
-        udp(CLI, 40052, SRV, 53, q.b, q.len);
+        udp_feed(eng, &now, CLI, 40052, SRV, 53, q.b, q.len);
         m_hdr(&r, 3, 0x8180, 1, 1, 0, 0);
         m_question(&r, "ok.example", 1);
         at = r.len + 12; /* where the CNAME's rdata starts */
@@ -584,7 +550,7 @@ START_TEST(long_names)
             m_u8(&r, 1), m_u8(&r, 'a');
         m_u8(&r, 0);
         /* one answer: the labels after it are bytes only its pointer refers to */
-        udp(SRV, 53, CLI, 40052, r.b, r.len);
+        udp_feed(eng, &now, SRV, 53, CLI, 40052, r.b, r.len);
         ck_assert(collect_has_anomaly(col, KN_ANOM_APP_DNS_TOO_MANY_LABELS));
         ck_assert_int_eq(nseen, 3);
         ck_assert_int_eq(seen[2].n_answers, 1);
@@ -608,8 +574,8 @@ START_TEST(keywords_and_query_buffer)
     r.len = 0;
     m_hdr(&r, 1, 0x8183, 1, 0, 0, 0);
     m_question(&r, "www.evil.example", 28);
-    udp(CLI, 40060, SRV, 53, q.b, q.len);
-    udp(SRV, 53, CLI, 40060, r.b, r.len);
+    udp_feed(eng, &now, CLI, 40060, SRV, 53, q.b, q.len);
+    udp_feed(eng, &now, SRV, 53, CLI, 40060, r.b, r.len);
     ck_assert_int_eq(nseen, 2);
     ck_assert_int_eq(collect_alerts(col, 1), 1); /* the query buffer is the request's */
     ck_assert_int_eq(collect_alerts(col, 2), 1);

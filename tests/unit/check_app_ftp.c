@@ -174,11 +174,7 @@ static void data_connection(uint16_t port, const char *content)
     tc_init(&d, eng, &now, 40000, port);
     tc_handshake(&d, 5000, 7000);
     tc_xmit(&d, 0, content, 7);
-    tc_seg(&d, 0, KN_TH_FIN | KN_TH_ACK, NULL, 0);
-    d.sseq++;
-    tc_seg(&d, 1, KN_TH_FIN | KN_TH_ACK, NULL, 0);
-    d.cseq++;
-    tc_seg(&d, 0, KN_TH_ACK, NULL, 0);
+    tc_close(&d, 0);
 }
 
 START_TEST(retr_data_connection_is_ftp_data)

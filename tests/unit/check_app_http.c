@@ -8,7 +8,7 @@
 
 #include "applayer.h"
 #include "collect.h"
-#include "pktbuild.h"
+#include "tcpconv.h"
 #include "suites.h"
 
 #define MAX_TX 16
@@ -33,7 +33,7 @@ static kn_engine_t *eng;
 static kn_ruleset_t *rs;
 static seen_t *sn;
 static double now;
-static uint32_t cseq, sseq; /* next sequence number of client and server */
+static tcpconv_t conv;
 
 static void copy(char *dst, size_t cap, kn_str_t s)
 {
@@ -137,49 +137,19 @@ static void start(const char *rules)
     ck_assert_ptr_nonnull(eng);
     if (rs)
         ck_assert_int_eq(kn_engine_set_ruleset(eng, rs), KN_OK);
-    cseq = 101;
-    sseq = 901;
     now += 1.0;
-}
-
-static void segment(int to_server, const void *data, size_t len, uint8_t flags)
-{
-    tb_t t;
-
-    tb_init(&t);
-    tb_eth(&t, 0x0800);
-    if (to_server) {
-        tb_ipv4(&t, "10.0.0.1", "10.0.0.2", 6);
-        tb_tcp(&t, 40000, 80, cseq, sseq, flags);
-        cseq += (uint32_t)len + !!(flags & (KN_TH_SYN | KN_TH_FIN));
-    } else {
-        tb_ipv4(&t, "10.0.0.2", "10.0.0.1", 6);
-        tb_tcp(&t, 80, 40000, sseq, cseq, flags);
-        sseq += (uint32_t)len + !!(flags & (KN_TH_SYN | KN_TH_FIN));
-    }
-    tb_bytes(&t, data, len);
-    tb_finish(&t);
-    now += 0.001;
-    collect_feed(eng, t.b, t.len, now, KN_LINK_ETHERNET);
-}
-
-static void handshake(void)
-{
-    cseq = 100;
-    sseq = 900;
-    segment(1, "", 0, KN_TH_SYN);
-    segment(0, "", 0, KN_TH_SYN | KN_TH_ACK);
-    segment(1, "", 0, KN_TH_ACK);
+    tc_init(&conv, eng, &now, 40000, 80);
+    tc_handshake(&conv, 100, 900);
 }
 
 static void cli(const char *s)
 {
-    segment(1, s, strlen(s), KN_TH_ACK | KN_TH_PSH);
+    tc_seg(&conv, 1, KN_TH_ACK | KN_TH_PSH, s, strlen(s));
 }
 
 static void srv(const char *s)
 {
-    segment(0, s, strlen(s), KN_TH_ACK | KN_TH_PSH);
+    tc_seg(&conv, 0, KN_TH_ACK | KN_TH_PSH, s, strlen(s));
 }
 
 /* Feeds text in two segments split at k. */
@@ -187,15 +157,13 @@ static void split(int to_server, const char *s, size_t k)
 {
     size_t n = strlen(s);
 
-    segment(to_server, s, k, KN_TH_ACK);
-    segment(to_server, s + k, n - k, KN_TH_ACK | KN_TH_PSH);
+    tc_seg(&conv, to_server, KN_TH_ACK, s, k);
+    tc_seg(&conv, to_server, KN_TH_ACK | KN_TH_PSH, s + k, n - k);
 }
 
 static void close_flow(void)
 {
-    segment(1, "", 0, KN_TH_FIN | KN_TH_ACK);
-    segment(0, "", 0, KN_TH_FIN | KN_TH_ACK);
-    segment(1, "", 0, KN_TH_ACK);
+    tc_close(&conv, 1);
     kn_engine_flush(eng);
 }
 
@@ -215,7 +183,6 @@ START_TEST(get_split_at_every_byte)
 
     for (k = 1; k < n; k++) {
         start(NULL);
-        handshake();
         split(1, get_req, k);
         split(0, ok_resp, k % (strlen(ok_resp) - 1) + 1);
         ck_assert_int_eq(sn->ntx, 1);
@@ -242,7 +209,6 @@ START_TEST(chunked_response_split_at_every_byte)
     for (k = 1; k < n; k++) {
         start("alert http any any -> any any (http.response_body; content:\"hello world\"; "
               "bsize:11; sid:1;)\n");
-        handshake();
         cli("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
         split(0, chunked_resp, k);
         ck_assert_int_eq(sn->ntx, 1);
@@ -257,7 +223,6 @@ END_TEST
 START_TEST(pipelined_requests_pair_in_order)
 {
     start(NULL);
-    handshake();
     cli("GET /1 HTTP/1.1\r\nHost: a\r\n\r\nGET /2 HTTP/1.1\r\nHost: a\r\n\r\n"
         "POST /3 HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc");
     ck_assert_int_eq(sn->ntx, 0);
@@ -279,7 +244,6 @@ END_TEST
 START_TEST(head_and_304_have_no_body)
 {
     start(NULL);
-    handshake();
     cli("HEAD /a HTTP/1.1\r\nHost: a\r\n\r\nGET /b HTTP/1.1\r\nHost: a\r\n\r\n"
         "GET /c HTTP/1.1\r\nHost: a\r\n\r\n");
     /* the HEAD answer announces 100 bytes that are not sent (RFC 9110 9.3.2) */
@@ -301,7 +265,6 @@ END_TEST
 START_TEST(host_case_follows_libhtp)
 {
     start(NULL);
-    handshake();
     cli("GET /a HTTP/1.1\r\nHost: Victim.SYN-bit.lab:8080\r\n\r\n"
         "GET /b HTTP/1.1\r\nHost: Victim.SYN-bit.lab\r\n\r\n"
         "GET http://Victim.SYN-bit.lab:81/c HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -319,7 +282,6 @@ END_TEST
 START_TEST(continue_100_is_skipped)
 {
     start(NULL);
-    handshake();
     cli("POST /up HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n");
     srv("HTTP/1.1 100 Continue\r\n\r\n");
     ck_assert_int_eq(sn->ntx, 0);
@@ -340,10 +302,9 @@ START_TEST(connect_tunnel_is_probed_again)
     static const uint8_t hello[] = {0x16, 0x03, 0x01, 0x00, 0x05, 'H', 'T', 'T', 'P', '/'};
 
     start(NULL);
-    handshake();
     cli("CONNECT apache.org:443 HTTP/1.1\r\nHost: apache.org:443\r\n\r\n");
     srv("HTTP/1.1 200 Connection established\r\n\r\n");
-    segment(1, hello, sizeof(hello), KN_TH_ACK);
+    tc_seg(&conv, 1, KN_TH_ACK, hello, sizeof(hello));
     srv("HTTP/1.1 200 OK\r\n\r\n"); /* inside the tunnel: not a response to CONNECT */
     close_flow();
     ck_assert_int_eq(sn->ntx, 2);
@@ -358,7 +319,6 @@ END_TEST
 START_TEST(upgrade_101_stops_parsing)
 {
     start(NULL);
-    handshake();
     cli("GET /ws HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
     srv("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n\x81\x05hello");
     cli("GET /not-http HTTP/1.1\r\n\r\n");
@@ -371,7 +331,6 @@ END_TEST
 START_TEST(missing_response_is_logged_at_flow_end)
 {
     start(NULL);
-    handshake();
     cli(get_req);
     ck_assert_int_eq(sn->ntx, 0);
     close_flow();
@@ -385,7 +344,6 @@ END_TEST
 START_TEST(body_to_close_ends_with_the_flow)
 {
     start(NULL);
-    handshake();
     cli("GET / HTTP/1.0\r\n\r\n");
     srv("HTTP/1.0 200 OK\r\n\r\nsome ");
     srv("body");
@@ -400,7 +358,6 @@ END_TEST
 START_TEST(simple_request_http09)
 {
     start(NULL);
-    handshake();
     cli("GET /zeek.html\r\n");
     srv("<html>hi</html>");
     close_flow();
@@ -417,7 +374,6 @@ END_TEST
 START_TEST(malformed_request_line_raises_anomaly)
 {
     start(NULL);
-    handshake();
     cli("GET /a HTTP/1.1\r\nHost: a\r\n\r\nG\x01T\x02 /b HTTP/1.1\r\nHost: a\r\n\r\n");
     srv("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\nHTTP/1.1 400 Bad\r\nContent-Length: 0\r\n\r\n");
     ck_assert(has_anomaly(KN_ANOM_APP_HTTP_REQUEST_LINE_INVALID));
@@ -435,9 +391,8 @@ START_TEST(too_long_header_line_is_cut)
     memset(req + n, 'A', 10000);
     memcpy(req + n + 10000, "\r\nUser-Agent: after\r\n\r\n", 24);
     start(NULL);
-    handshake();
     for (n = 0; n < strlen(req); n += 1400) /* segments of an ordinary size */
-        segment(1, req + n, strlen(req) - n < 1400 ? strlen(req) - n : 1400, KN_TH_ACK);
+        tc_seg(&conv, 1, KN_TH_ACK, req + n, strlen(req) - n < 1400 ? strlen(req) - n : 1400);
     srv(ok_resp);
     free(req);
     ck_assert(has_anomaly(KN_ANOM_APP_HTTP_REQUEST_FIELD_TOO_LONG));
@@ -450,12 +405,11 @@ END_TEST
 START_TEST(gap_in_body_skips_to_next_message)
 {
     start(NULL);
-    handshake();
     cli("GET /1 HTTP/1.1\r\nHost: a\r\n\r\n");
     srv("HTTP/1.1 200 OK\r\nContent-Length: 20\r\n\r\n0123");
-    sseq += 8; /* 8 body bytes never seen */
+    conv.sseq += 8; /* 8 body bytes never seen */
     srv("cdefghij");
-    segment(1, "", 0, KN_TH_ACK); /* the client acknowledges past the hole */
+    tc_seg(&conv, 1, KN_TH_ACK, NULL, 0); /* the client acknowledges past the hole */
     cli("GET /2 HTTP/1.1\r\nHost: a\r\n\r\n");
     srv("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
     close_flow();
@@ -471,7 +425,6 @@ END_TEST
 START_TEST(unmatched_response_is_an_anomaly)
 {
     start(NULL);
-    handshake();
     cli("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
     srv("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
     close_flow();
@@ -483,7 +436,6 @@ END_TEST
 START_TEST(invalid_chunk_length_raises_anomaly)
 {
     start(NULL);
-    handshake();
     cli("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
     srv("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello");
     close_flow();
@@ -494,14 +446,13 @@ END_TEST
 
 START_TEST(truncated_at_every_length_does_not_crash)
 {
-    static const char conv[] = "POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+    static const char req[] = "POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
                                "3\r\nabc\r\n0\r\n\r\n";
-    size_t k, n = strlen(conv);
+    size_t k, n = strlen(req);
 
     for (k = 1; k <= n; k++) {
         start(NULL);
-        handshake();
-        segment(1, conv, k, KN_TH_ACK);
+        tc_seg(&conv, 1, KN_TH_ACK, req, k);
         srv("HTTP/1.1 200 OK\r\nContent-Length: 1");
         close_flow();
         ck_assert_int_eq(sn->ntx, 1);
@@ -517,7 +468,6 @@ END_TEST
 START_TEST(folded_and_repeated_fields_merge)
 {
     start(NULL);
-    handshake();
     cli("GET / HTTP/1.1\r\nHost: a\r\nX-A: 1\r\n\t2\r\nX-a: 3\r\n\r\n");
     srv(ok_resp);
     ck_assert_int_eq(sn->ntx, 1);
@@ -544,7 +494,6 @@ START_TEST(header_buffers_as_suricata_builds_them)
           "alert http any any -> any any (http.stat_code; content:\"200\"; sid:11;)\n"
           "alert http any any -> any any (http.response_line; content:\"HTTP/1.1 200 OK\"; "
           "bsize:15; sid:12;)\n");
-    handshake();
     cli("GET /%7e%41 HTTP/1.1\r\nHost: a\r\nUser-Agent: u\r\nCookie: c=1\r\n\r\n");
     srv(ok_resp);
     ck_assert_int_eq(alerted(1), 1);
@@ -568,7 +517,6 @@ START_TEST(body_cut_by_flow_end_is_inspected)
 {
     start("alert http any any -> any any (flow:established,to_client; file.data; "
           "content:\"MZ\"; depth:2; sid:1;)\n");
-    handshake();
     cli("GET /a.dll HTTP/1.1\r\nHost: h\r\n\r\n");
     srv("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\nMZ\x90\x00 only the start");
     ck_assert_int_eq(alerted(1), 0); /* the body is not complete yet */
@@ -586,7 +534,6 @@ START_TEST(prefilter_through_transforms)
           "endswith; sid:1;)\n"
           "alert http any any -> any any (http.user_agent; to_lowercase; content:\"curl/\"; "
           "startswith; sid:2;)\n");
-    handshake();
     cli("GET / HTTP/1.1\r\nHost: www.example.com\r\nUser-Agent: CURL/8.0\r\n\r\n");
     srv(ok_resp);
     cli("GET / HTTP/1.1\r\nHost: example.com\r\nUser-Agent: xcurl/8.0\r\n\r\n");
@@ -606,7 +553,6 @@ START_TEST(app_layer_event_rule)
           "sid:1;)\n"
           "alert http any any -> any any (app-layer-event:http.response_header_repetition; "
           "sid:2;)\n");
-    handshake();
     cli("GET / HTTP/1.1\r\nHost: a\r\nX-A: 1\r\nX-a: 3\r\n\r\n");
     srv(ok_resp);
     ck_assert_int_eq(alerted(1), 1);
@@ -625,7 +571,6 @@ START_TEST(request_header_is_a_multi_buffer)
           "alert http any any -> any any (http.request_header; content:\"a|0d 0a|\"; sid:4;)\n"
           "alert http any any -> any any (http.response_header; content:\"Server|3a 20|s\"; "
           "startswith; sid:5;)\n");
-    handshake();
     cli("GET / HTTP/1.1\r\nHost: a\r\nX-Api-Version: ${jndi:x}\r\n\r\n");
     srv("HTTP/1.1 200 OK\r\nContent-Length: 0\r\nServer: s\r\n\r\n");
     ck_assert_int_eq(alerted(1), 1);
@@ -644,7 +589,6 @@ START_TEST(uri_is_decoded_and_dot_segments_removed)
           "bsize:28; sid:1;)\n"
           "alert http any any -> any any (http.uri; content:\"/\"; bsize:1; sid:2;)\n"
           "alert http any any -> any any (http.uri; content:\"/a/\"; bsize:3; sid:3;)\n");
-    handshake();
     cli("GET /a/./../b/%2e%2e/b/c?q=%24%7Bjndi%3Aldap%3A%2F%2Fx/../y%7d HTTP/1.1\r\nHost: a\r\n\r\n");
     srv(ok_resp);
     cli("GET /.. HTTP/1.1\r\nHost: a\r\n\r\n");
@@ -687,7 +631,7 @@ static void compressed_response(const char *encoding, int wbits)
              n);
     srv(head);
     for (i = 0; i < n; i += 7) /* the compressed bytes in small pieces */
-        segment(0, body + i, n - i < 7 ? n - i : 7, KN_TH_ACK);
+        tc_seg(&conv, 0, KN_TH_ACK, body + i, n - i < 7 ? n - i : 7);
     ck_assert_int_eq(sn->ntx, 1);
     ck_assert_uint_eq(sn->tx[0].resp_len, n);
 }
@@ -695,7 +639,6 @@ static void compressed_response(const char *encoding, int wbits)
 START_TEST(gzip_body_is_inflated_for_rules)
 {
     start("alert http any any -> any any (file.data; content:\"secret plain text\"; sid:1;)\n");
-    handshake();
     cli("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
     compressed_response("gzip", 31);
     ck_assert_int_eq(alerted(1), 1);
@@ -706,7 +649,6 @@ END_TEST
 START_TEST(raw_deflate_body_is_inflated_for_rules)
 {
     start("alert http any any -> any any (http.response_body; content:\"secret plain\"; sid:1;)\n");
-    handshake();
     cli("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
     compressed_response("deflate", -15);
     ck_assert_int_eq(alerted(1), 1);
@@ -716,7 +658,6 @@ END_TEST
 START_TEST(broken_gzip_raises_anomaly)
 {
     start(NULL);
-    handshake();
     cli("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
     srv("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 12\r\n\r\nnot gzip at!");
     ck_assert_int_eq(sn->ntx, 1);
@@ -729,7 +670,6 @@ START_TEST(request_body_limit_is_applied)
     cfg.http_body_limit[KN_TOSERVER] = 4;
     start("alert http any any -> any any (http.request_body; content:\"abcd\"; bsize:4; sid:1;)\n"
           "alert http any any -> any any (http.request_body; content:\"e\"; sid:2;)\n");
-    handshake();
     cli("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 8\r\n\r\nabcdefgh");
     srv(ok_resp);
     ck_assert_int_eq(alerted(1), 1);

@@ -8,7 +8,7 @@
 #include "applayer.h"
 #include "collect.h"
 #include "irc_msg.h"
-#include "pktbuild.h"
+#include "tcpconv.h"
 #include "suites.h"
 
 #define RECS 48
@@ -31,8 +31,8 @@ static kn_engine_config_t cfg;
 static kn_engine_t *eng;
 static got_t *g;
 static double now;
-static uint16_t sport, dport;
-static uint32_t cseq, sseq;
+static uint16_t dport;
+static tcpconv_t conv;
 
 static void copy_str(char *dst, size_t cap, kn_str_t v)
 {
@@ -86,7 +86,6 @@ static void setup(void)
     g = calloc(1, sizeof(*g));
     eng = NULL;
     now = 1.0;
-    sport = 45921;
     dport = 8000; /* IRC off its usual port, as in nDPI's irc.pcap */
 }
 
@@ -100,6 +99,7 @@ static void start(void)
 {
     eng = kn_engine_new(&cfg, cb, g);
     ck_assert_ptr_nonnull(eng);
+    tc_init(&conv, eng, &now, 45921, dport);
 }
 
 static void restart(void)
@@ -107,58 +107,6 @@ static void restart(void)
     kn_engine_free(eng);
     memset(g, 0, sizeof(*g));
     start();
-}
-
-static void seg(int to_server, uint8_t flags, const void *data, size_t len)
-{
-    tb_t t;
-
-    tb_init(&t);
-    tb_eth(&t, 0x0800);
-    if (to_server) {
-        tb_ipv4(&t, "10.0.0.1", "10.0.0.2", 6);
-        tb_tcp(&t, sport, dport, cseq, sseq, flags);
-    } else {
-        tb_ipv4(&t, "10.0.0.2", "10.0.0.1", 6);
-        tb_tcp(&t, dport, sport, sseq, cseq, flags);
-    }
-    if (len)
-        tb_bytes(&t, data, len);
-    tb_finish(&t);
-    now += 0.001;
-    collect_feed(eng, t.b, t.len, now, KN_LINK_ETHERNET);
-    if (to_server)
-        cseq += (uint32_t)len;
-    else
-        sseq += (uint32_t)len;
-}
-
-static void xmit(int to_server, const void *data, size_t len, size_t chunk)
-{
-    const uint8_t *d = data;
-    size_t off, n;
-
-    for (off = 0; off < len; off += n) {
-        n = len - off < chunk ? len - off : chunk;
-        seg(to_server, KN_TH_ACK | KN_TH_PSH, d + off, n);
-        seg(!to_server, KN_TH_ACK, NULL, 0);
-    }
-}
-
-static void sends(int to_server, const char *text)
-{
-    xmit(to_server, text, strlen(text), 1460);
-}
-
-static void handshake(void)
-{
-    cseq = 100;
-    sseq = 900;
-    seg(1, KN_TH_SYN, NULL, 0);
-    cseq++;
-    seg(0, KN_TH_SYN | KN_TH_ACK, NULL, 0);
-    sseq++;
-    seg(1, KN_TH_ACK, NULL, 0);
 }
 
 static const rec_t *find(const char *command, int from_server)
@@ -319,11 +267,11 @@ START_TEST(bot_session_split_everywhere)
 
     for (i = 0; i <= n; i++) {
         restart();
-        handshake();
-        xmit(1, bot_client, i ? i : n, i ? n : 1); /* i == 0: one byte per segment */
+        tc_handshake(&conv, 100, 900);
+        tc_send(&conv, 1, bot_client, i ? i : n, i ? n : 1); /* i == 0: one byte per segment */
         if (i && i < n)
-            xmit(1, bot_client + i, n - i, 1460);
-        xmit(0, bot_server, sizeof(bot_server) - 1, i % 7 + 1);
+            tc_send(&conv, 1, bot_client + i, n - i, 1460);
+        tc_send(&conv, 0, bot_server, sizeof(bot_server) - 1, i % 7 + 1);
         kn_engine_flush(eng);
         check_bot_records();
     }
@@ -333,12 +281,12 @@ END_TEST
 START_TEST(nick_follows_welcome_and_renames)
 {
     start();
-    handshake();
-    sends(1, "NICK taken\r\nUSER u 0 * :r\r\n");
-    sends(0, ":srv 433 * taken :Nickname is already in use\r\n");
-    sends(1, "NICK other\r\n");
-    sends(0, ":srv 001 other_ :Welcome\r\n:other_!u@h NICK :renamed\r\n");
-    sends(1, "PRIVMSG #c :hi\r\n");
+    tc_handshake(&conv, 100, 900);
+    tc_xmit(&conv, 1, "NICK taken\r\nUSER u 0 * :r\r\n", 1460);
+    tc_xmit(&conv, 0, ":srv 433 * taken :Nickname is already in use\r\n", 1460);
+    tc_xmit(&conv, 1, "NICK other\r\n", 1460);
+    tc_xmit(&conv, 0, ":srv 001 other_ :Welcome\r\n:other_!u@h NICK :renamed\r\n", 1460);
+    tc_xmit(&conv, 1, "PRIVMSG #c :hi\r\n", 1460);
     kn_engine_flush(eng);
     ck_assert_ptr_nonnull(find("433", 1));
     ck_assert_str_eq(find("001", 1)->nick, "other_"); /* the server's word counts */
@@ -351,9 +299,9 @@ START_TEST(http_on_6667_is_not_irc)
 {
     dport = 6667;
     start();
-    handshake();
-    sends(1, "GET /index.html HTTP/1.1\r\nHost: example.com\r\n\r\n");
-    sends(0, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi");
+    tc_handshake(&conv, 100, 900);
+    tc_xmit(&conv, 1, "GET /index.html HTTP/1.1\r\nHost: example.com\r\n\r\n", 1460);
+    tc_xmit(&conv, 0, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi", 1460);
     kn_engine_flush(eng);
     ck_assert_int_eq(g->app_proto, KN_APP_HTTP);
     ck_assert_int_eq(g->n, 0);
@@ -364,8 +312,8 @@ START_TEST(irc_on_6667_and_lazy_client)
 {
     dport = 6667;
     start();
-    handshake();
-    sends(1, "USER foo\nNICK foo\nJOIN #WEEEE\n");
+    tc_handshake(&conv, 100, 900);
+    tc_xmit(&conv, 1, "USER foo\nNICK foo\nJOIN #WEEEE\n", 1460);
     kn_engine_flush(eng);
     ck_assert_int_eq(g->app_proto, KN_APP_IRC);
     ck_assert_ptr_nonnull(find("JOIN", 0));
@@ -379,12 +327,12 @@ START_TEST(overlong_line)
     char line[3000];
 
     start();
-    handshake();
-    sends(1, "NICK n\r\n");
+    tc_handshake(&conv, 100, 900);
+    tc_xmit(&conv, 1, "NICK n\r\n", 1460);
     memcpy(line, "PRIVMSG #c :", 12);
     memset(line + 12, 'a', 2500);
     memcpy(line + 2512, "\r\nPRIVMSG #c :after\r\n", 22);
-    xmit(1, line, strlen(line), 300);
+    tc_xmit(&conv, 1, line, 300);
     kn_engine_flush(eng);
     ck_assert(collect_has_anomaly(&g->col, KN_ANOM_APP_IRC_LINE_TOO_LONG));
     ck_assert_int_eq(g->n, 3);
@@ -401,14 +349,14 @@ START_TEST(malformed_lines)
     int i;
 
     start();
-    handshake();
-    sends(1, "NICK n\r\n");
-    sends(1, ": NOPREFIX\r\n1234 x\r\n\r\nJOIN #ok\r\n");
+    tc_handshake(&conv, 100, 900);
+    tc_xmit(&conv, 1, "NICK n\r\n", 1460);
+    tc_xmit(&conv, 1, ": NOPREFIX\r\n1234 x\r\n\r\nJOIN #ok\r\n", 1460);
     ck_assert_int_eq(g->col.nanomalies, 2);
     ck_assert_ptr_nonnull(find("JOIN", 0)); /* parsing goes on after a bad line */
     for (i = 0; i < 20; i++) /* binary: the side is given up after 16 bad lines */
-        xmit(1, "\x01\x02\x00\x03\n", 5, 1460);
-    sends(1, "JOIN #late\r\n");
+        tc_send(&conv, 1, "\x01\x02\x00\x03\n", 5, 1460);
+    tc_xmit(&conv, 1, "JOIN #late\r\n", 1460);
     kn_engine_flush(eng);
     ck_assert_int_eq(g->col.nanomalies, 2 + 16);
     ck_assert_str_eq(g->r[g->n - 1].channel, "#ok");
@@ -421,11 +369,11 @@ START_TEST(starttls_stops_parsing)
 
     dport = 6667;
     start();
-    handshake();
-    sends(1, "STARTTLS\r\n");
-    sends(0, ":srv 670 * :STARTTLS successful, go ahead with TLS handshake\r\n");
-    xmit(1, hello, sizeof(hello), 1460);
-    xmit(0, hello, sizeof(hello), 1460);
+    tc_handshake(&conv, 100, 900);
+    tc_xmit(&conv, 1, "STARTTLS\r\n", 1460);
+    tc_xmit(&conv, 0, ":srv 670 * :STARTTLS successful, go ahead with TLS handshake\r\n", 1460);
+    tc_send(&conv, 1, hello, sizeof(hello), 1460);
+    tc_send(&conv, 0, hello, sizeof(hello), 1460);
     kn_engine_flush(eng);
     ck_assert_int_eq(g->app_proto, KN_APP_IRC);
     ck_assert_ptr_nonnull(find("STARTTLS", 0));
@@ -441,8 +389,8 @@ START_TEST(truncated_session)
 
     for (cut = 1; cut < n; cut += 5) {
         restart();
-        handshake();
-        xmit(1, bot_client, cut, 1460);
+        tc_handshake(&conv, 100, 900);
+        tc_send(&conv, 1, bot_client, cut, 1460);
         kn_engine_flush(eng);
         if (cut >= 13) /* "PASS l0m3za\r\n" is in */
             ck_assert_ptr_nonnull(find("PASS", 0));

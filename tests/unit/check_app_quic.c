@@ -14,8 +14,8 @@
 #include "applayer.h"
 #include "collect.h"
 #include "eve_private.h"
-#include "pktbuild.h"
 #include "suites.h"
+#include "udpfeed.h"
 
 /* RFC 9001 A.2: the CRYPTO frame of the client's first Initial (a 241-byte ClientHello:
  * example.com, ALPN "alpn", TLS 1.3 only), padded with zeros to 1162 bytes. */
@@ -124,21 +124,6 @@ static size_t unhex(const char *h, uint8_t *out)
         out[i] = (uint8_t)v;
     }
     return n;
-}
-
-static void udp(const char *src, uint16_t sp, const char *dst, uint16_t dp, const void *p,
-                size_t n)
-{
-    tb_t t;
-
-    tb_init(&t);
-    tb_eth(&t, 0x0800);
-    tb_ipv4(&t, src, dst, 17);
-    tb_udp(&t, sp, dp);
-    tb_bytes(&t, p, n);
-    tb_finish(&t);
-    now += 0.001;
-    collect_feed(eng, t.b, t.len, now, KN_LINK_ETHERNET);
 }
 
 /* ---- the test's own packet protection (RFC 9001 5.3, 5.4) ------------------------------- */
@@ -276,7 +261,7 @@ START_TEST(client_initial_rfc9001_a2)
     ck_assert_int_eq(kn_quic_open(&k, pkt, h - 4, n, plain), 1162);
     ck_assert_mem_eq(plain, pl, 1162);
 
-    udp(CLI, 50000, SRV, 443, pkt, n);
+    udp_feed(eng, &now, CLI, 50000, SRV, 443, pkt, n);
     ck_assert_int_eq(nseen, 1);
     ck_assert_uint_eq(seen[0].version, 1);
     ck_assert(seen[0].client && seen[0].to_server);
@@ -314,13 +299,14 @@ START_TEST(server_initial_rfc9001_a3)
 
     n = seal(&k, hdr, h, 2, pl, unhex(a3_payload, pl), pkt);
     ck_assert_mem_eq(pkt, want, unhex(a3_prefix, want));
-    udp(SRV, 443, CLI, 50001, pkt, n); /* the server speaks first: its own DCID is tried */
+    /* the server speaks first: its own DCID is tried */
+    udp_feed(eng, &now, SRV, 443, CLI, 50001, pkt, n);
     ck_assert_int_eq(nseen, 1);
     ck_assert_str_eq(seen[0].sni, ""); /* keys from the wrong DCID: version only */
     n = a2_packet(KN_QUIC_V1, 2, pkt);
-    udp(CLI, 50002, SRV, 443, pkt, n);
+    udp_feed(eng, &now, CLI, 50002, SRV, 443, pkt, n);
     n = seal(&k, hdr, h, 2, pl, unhex(a3_payload, pl), pkt);
-    udp(SRV, 443, CLI, 50002, pkt, n);
+    udp_feed(eng, &now, SRV, 443, CLI, 50002, pkt, n);
     ck_assert_int_eq(nseen, 3);
     ck_assert(!seen[2].client && !seen[2].to_server);
     ck_assert_str_eq(seen[2].ja3, A3_JA3S);
@@ -329,8 +315,8 @@ START_TEST(server_initial_rfc9001_a3)
     ck_assert_ptr_nonnull(strstr(seen[2].eve, "\"ja3s\":{\"hash\":\"eb1d94da"));
     ck_assert_ptr_nonnull(strstr(seen[2].eve, "{\"name\":\"key_share\",\"type\":51}"));
     /* after each side's hello nothing more is logged */
-    udp(CLI, 50002, SRV, 443, pkt, n);
-    udp(SRV, 443, CLI, 50002, pkt, n);
+    udp_feed(eng, &now, CLI, 50002, SRV, 443, pkt, n);
+    udp_feed(eng, &now, SRV, 443, CLI, 50002, pkt, n);
     ck_assert_int_eq(nseen, 3);
 }
 END_TEST
@@ -349,10 +335,10 @@ START_TEST(split_crypto_out_of_order)
         fl = crypto_frame(f, (unsigned)b, ch + b, chl - b); /* the tail first */
         fl += crypto_frame(f + fl, 0, ch, a);
         n = client_initial(KN_QUIC_V1, 0, f, fl, pkt);
-        udp(CLI, port, SRV, 443, pkt, n);
+        udp_feed(eng, &now, CLI, port, SRV, 443, pkt, n);
         fl = crypto_frame(f, (unsigned)a, ch + a, b - a);
         n = client_initial(KN_QUIC_V1, 1, f, fl, pkt);
-        udp(CLI, port, SRV, 443, pkt, n);
+        udp_feed(eng, &now, CLI, port, SRV, 443, pkt, n);
         ck_assert_int_eq(nseen, 2);
         ck_assert_str_eq(seen[0].sni, "");
         ck_assert_str_eq(seen[1].sni, "example.com");
@@ -373,7 +359,7 @@ START_TEST(coalesced_packets)
     n = client_initial(KN_QUIC_V1, 0, f, fl, dg);
     fl = crypto_frame(f, 100, ch + 100, chl - 100);
     n += client_initial(KN_QUIC_V1, 1, f, fl, dg + n);
-    udp(CLI, 52000, SRV, 443, dg, n);
+    udp_feed(eng, &now, CLI, 52000, SRV, 443, dg, n);
     ck_assert_int_eq(nseen, 2);
     ck_assert_str_eq(seen[0].sni, "");
     ck_assert_str_eq(seen[1].sni, "example.com");
@@ -383,7 +369,7 @@ START_TEST(coalesced_packets)
     fl = crypto_frame(f, 0, ch, 50); /* a first packet that leaves the hello incomplete */
     n = client_initial(KN_QUIC_V1, 0, f, fl, dg);
     memcpy(dg + n, hs, sizeof(hs));
-    udp(CLI, 52001, SRV, 443, dg, n + sizeof(hs));
+    udp_feed(eng, &now, CLI, 52001, SRV, 443, dg, n + sizeof(hs));
     ck_assert_int_eq(nseen, 2);
     ck_assert_str_eq(seen[1].sni, "");
     ck_assert_uint_eq(seen[1].version, 1);
@@ -397,9 +383,9 @@ START_TEST(version_2_and_draft_29)
     size_t n = a2_packet(KN_QUIC_V2, 0, pkt);
 
     ck_assert_int_eq(pkt[0] & 0xf0, 0xd0); /* Initial is type 1 in version 2 */
-    udp(CLI, 53000, SRV, 8443, pkt, n);  /* and any port will do */
+    udp_feed(eng, &now, CLI, 53000, SRV, 8443, pkt, n);  /* and any port will do */
     n = a2_packet(0xff00001d, 0, pkt);
-    udp(CLI, 53001, SRV, 443, pkt, n);
+    udp_feed(eng, &now, CLI, 53001, SRV, 443, pkt, n);
     ck_assert_int_eq(nseen, 2);
     ck_assert_uint_eq(seen[0].version, KN_QUIC_V2);
     ck_assert_str_eq(seen[0].sni, "example.com");
@@ -420,11 +406,11 @@ START_TEST(probe_rejects_look_alikes)
 
     pkt[1] = 0x1a, pkt[2] = 0x2a, pkt[3] = 0x3a, pkt[4] = 0x4a;
     for (i = 0; i < 4; i++)
-        udp(CLI, 54000, SRV, 443, pkt, n);
+        udp_feed(eng, &now, CLI, 54000, SRV, 443, pkt, n);
     memset(pkt + 1, 0, 4); /* version negotiation */
-    udp(CLI, 54001, SRV, 443, pkt, n);
-    udp(CLI, 54002, SRV, 443, "\x40\x01\x02\x03", 4); /* a short header alone */
-    udp(CLI, 54003, SRV, 443, "GET / HTTP/1.1\r\n\r\n", 18);
+    udp_feed(eng, &now, CLI, 54001, SRV, 443, pkt, n);
+    udp_feed(eng, &now, CLI, 54002, SRV, 443, "\x40\x01\x02\x03", 4); /* a short header alone */
+    udp_feed(eng, &now, CLI, 54003, SRV, 443, "GET / HTTP/1.1\r\n\r\n", 18);
     kn_engine_flush(eng);
     ck_assert_int_eq(nseen, 0);
     for (i = 0; i < col->nflows; i++)
@@ -442,11 +428,11 @@ START_TEST(truncated_and_corrupted)
     a2_hello(ch);
     n1 = client_initial(KN_QUIC_V1, 0, f, crypto_frame(f, 0, ch, 40), first);
     for (cut = 1; cut < n; cut += (cut < 64 ? 1 : 37))
-        udp(CLI, (uint16_t)(40000 + cut), SRV, 443, pkt, cut);
+        udp_feed(eng, &now, CLI, (uint16_t)(40000 + cut), SRV, 443, pkt, cut);
     ck_assert_int_eq(nseen, 0);
     for (cut = 1; cut < n; cut += (cut < 64 ? 1 : 37)) {
-        udp(CLI, (uint16_t)(30000 + cut), SRV, 443, first, n1);
-        udp(CLI, (uint16_t)(30000 + cut), SRV, 443, pkt, cut);
+        udp_feed(eng, &now, CLI, (uint16_t)(30000 + cut), SRV, 443, first, n1);
+        udp_feed(eng, &now, CLI, (uint16_t)(30000 + cut), SRV, 443, pkt, cut);
     }
     for (cut = 0; cut < (size_t)nseen; cut++)
         ck_assert_str_eq(seen[cut].sni, "");
@@ -454,11 +440,11 @@ START_TEST(truncated_and_corrupted)
     nseen = 0;
     memcpy(bad, pkt, n);
     bad[600] ^= 1; /* the tag no longer matches */
-    udp(CLI, 39000, SRV, 443, bad, n);
+    udp_feed(eng, &now, CLI, 39000, SRV, 443, bad, n);
     ck_assert_int_eq(nseen, 1);
     ck_assert_str_eq(seen[0].sni, "");
     ck_assert(collect_has_anomaly(col, KN_ANOM_APP_QUIC_FAILED_DECRYPT));
-    udp(CLI, 39000, SRV, 443, pkt, n); /* the retransmission opens */
+    udp_feed(eng, &now, CLI, 39000, SRV, 443, pkt, n); /* the retransmission opens */
     ck_assert_int_eq(nseen, 2);
     ck_assert_str_eq(seen[1].sni, "example.com");
 }
@@ -472,7 +458,7 @@ START_TEST(malformed_frames_and_hello)
 
     f[0] = 0x06, f[1] = 0, f[2] = 0x80, f[3] = 0x00, f[4] = 0x10, f[5] = 0x00; /* 4096 bytes */
     n = client_initial(KN_QUIC_V1, 0, f, 6, pkt);
-    udp(CLI, 55000, SRV, 443, pkt, n);
+    udp_feed(eng, &now, CLI, 55000, SRV, 443, pkt, n);
     ck_assert(collect_has_anomaly(col, KN_ANOM_APP_QUIC_ERROR_ON_DATA));
     ck_assert_int_eq(nseen, 1);
 
@@ -480,7 +466,7 @@ START_TEST(malformed_frames_and_hello)
     ch[38] = 0xff; /* session id length past the end */
     fl = crypto_frame(f, 0, ch, chl);
     n = client_initial(KN_QUIC_V1, 0, f, fl, pkt);
-    udp(CLI, 55001, SRV, 443, pkt, n);
+    udp_feed(eng, &now, CLI, 55001, SRV, 443, pkt, n);
     ck_assert(collect_has_anomaly(col, KN_ANOM_APP_QUIC_ERROR_ON_DATA));
     ck_assert_int_eq(nseen, 2);
     ck_assert_str_eq(seen[1].sni, "");
@@ -489,7 +475,7 @@ START_TEST(malformed_frames_and_hello)
     ch[1] = 0x7f; /* a hello of 8 MB */
     fl = crypto_frame(f, 0, ch, 10);
     n = client_initial(KN_QUIC_V1, 0, f, fl, pkt);
-    udp(CLI, 55002, SRV, 443, pkt, n);
+    udp_feed(eng, &now, CLI, 55002, SRV, 443, pkt, n);
     ck_assert(collect_has_anomaly(col, KN_ANOM_APP_QUIC_CRYPTO_FRAG_TOO_LONG));
 }
 END_TEST
@@ -511,7 +497,7 @@ START_TEST(quic_sni_and_version_rules)
                      0);
     ck_assert_int_eq(kn_ruleset_build(rs, NULL, 0), KN_OK);
     ck_assert_int_eq(kn_engine_set_ruleset(eng, rs), KN_OK);
-    udp(CLI, 56000, SRV, 443, pkt, n);
+    udp_feed(eng, &now, CLI, 56000, SRV, 443, pkt, n);
     ck_assert_int_eq(collect_alerts(col, 1), 1);
     ck_assert_int_eq(collect_alerts(col, 2), 1);
     ck_assert_int_eq(collect_alerts(col, 3), 0);

@@ -7,7 +7,7 @@
 
 #include "applayer.h"
 #include "collect.h"
-#include "pktbuild.h"
+#include "tcpconv.h"
 #include "suites.h"
 
 /* The lists of the test KEXINITs and their HASSH (md5 of "kex;enc;mac;comp"):
@@ -43,8 +43,8 @@ static kn_engine_t *eng;
 static kn_ruleset_t *rs;
 static got_t *g;
 static double now;
-static uint16_t sport, dport;
-static uint32_t cseq, sseq;
+static uint16_t dport;
+static tcpconv_t conv;
 
 static void copy_str(char *dst, size_t cap, kn_str_t v)
 {
@@ -87,7 +87,6 @@ static void setup(void)
     eng = NULL;
     rs = NULL;
     now = 1.0;
-    sport = 40000;
     dport = 22;
 }
 
@@ -109,59 +108,7 @@ static void start(const char *rules)
     ck_assert_ptr_nonnull(eng);
     if (rs)
         ck_assert_int_eq(kn_engine_set_ruleset(eng, rs), KN_OK);
-}
-
-static void seg(int to_server, uint8_t flags, const void *data, size_t len)
-{
-    tb_t t;
-
-    tb_init(&t);
-    tb_eth(&t, 0x0800);
-    if (to_server) {
-        tb_ipv4(&t, "10.0.0.1", "10.0.0.2", 6);
-        tb_tcp(&t, sport, dport, cseq, sseq, flags);
-    } else {
-        tb_ipv4(&t, "10.0.0.2", "10.0.0.1", 6);
-        tb_tcp(&t, dport, sport, sseq, cseq, flags);
-    }
-    if (len)
-        tb_bytes(&t, data, len);
-    tb_finish(&t);
-    now += 0.001;
-    collect_feed(eng, t.b, t.len, now, KN_LINK_ETHERNET);
-    if (to_server)
-        cseq += (uint32_t)len;
-    else
-        sseq += (uint32_t)len;
-}
-
-/* Data of one direction, as segments of at most chunk bytes, each acknowledged by the peer. */
-static void xmit(int to_server, const void *data, size_t len, size_t chunk)
-{
-    const uint8_t *d = data;
-    size_t off, n;
-
-    for (off = 0; off < len; off += n) {
-        n = len - off < chunk ? len - off : chunk;
-        seg(to_server, KN_TH_ACK | KN_TH_PSH, d + off, n);
-        seg(!to_server, KN_TH_ACK, NULL, 0);
-    }
-}
-
-static void sends(int to_server, const char *text)
-{
-    xmit(to_server, text, strlen(text), 1460);
-}
-
-static void handshake(void)
-{
-    cseq = 100;
-    sseq = 900;
-    seg(1, KN_TH_SYN, NULL, 0);
-    cseq++;
-    seg(0, KN_TH_SYN | KN_TH_ACK, NULL, 0);
-    sseq++;
-    seg(1, KN_TH_ACK, NULL, 0);
+    tc_init(&conv, eng, &now, 40000, dport);
 }
 
 static size_t put32(uint8_t *b, size_t off, uint32_t v)
@@ -231,16 +178,16 @@ static void exchange(const char *sbanner, const char *cbanner, size_t chunk)
     uint8_t k[1200];
     size_t n;
 
-    handshake();
-    xmit(0, sbanner, strlen(sbanner), chunk);
-    xmit(1, cbanner, strlen(cbanner), chunk);
+    tc_handshake(&conv, 100, 900);
+    tc_xmit(&conv, 0, sbanner, chunk);
+    tc_xmit(&conv, 1, cbanner, chunk);
     n = kexinit(k, 0);
-    xmit(1, k, n, chunk);
+    tc_send(&conv, 1, k, n, chunk);
     n = kexinit(k, 1);
-    xmit(0, k, n, chunk);
+    tc_send(&conv, 0, k, n, chunk);
     n = newkeys(k);
-    xmit(0, k, n, chunk);
-    xmit(1, k, n, chunk);
+    tc_send(&conv, 0, k, n, chunk);
+    tc_send(&conv, 1, k, n, chunk);
 }
 
 static void end_flow(void)
@@ -307,13 +254,13 @@ START_TEST(banner_split_at_every_byte)
     for (i = 0; i <= n; i++) {
         memset(g, 0, sizeof(*g));
         start(NULL);
-        handshake();
-        xmit(0, sb, i < strlen(sb) ? i : strlen(sb), 1460);
+        tc_handshake(&conv, 100, 900);
+        tc_send(&conv, 0, sb, i < strlen(sb) ? i : strlen(sb), 1460);
         if (i < strlen(sb))
-            xmit(0, sb + i, strlen(sb) - i, 1460);
-        xmit(1, cbn, i ? i : n, i ? 1460 : 1); /* i == 0: one byte per segment */
+            tc_send(&conv, 0, sb + i, strlen(sb) - i, 1460);
+        tc_send(&conv, 1, cbn, i ? i : n, i ? 1460 : 1); /* i == 0: one byte per segment */
         if (i && i < n)
-            xmit(1, cbn + i, n - i, 1460);
+            tc_send(&conv, 1, cbn + i, n - i, 1460);
         end_flow();
         ck_assert_msg(g->nssh == 1, "split %zu: %d events", i, g->nssh);
         ck_assert_str_eq(g->s.proto, "1.99");
@@ -330,11 +277,12 @@ END_TEST
 START_TEST(server_lines_before_banner_are_skipped)
 {
     start(NULL);
-    handshake();
-    sends(1, "SSH-2.0-libssh2_1.11.0\r\n"); /* the client's banner decides the flow */
-    sends(0, "Welcome to the machine\r\n");
-    sends(0, "Unauthorized access prohibited\r\nSSH-");
-    sends(0, "2.0-OpenSSH_9.7\r\n");
+    tc_handshake(&conv, 100, 900);
+    /* the client's banner decides the flow */
+    tc_xmit(&conv, 1, "SSH-2.0-libssh2_1.11.0\r\n", 1460);
+    tc_xmit(&conv, 0, "Welcome to the machine\r\n", 1460);
+    tc_xmit(&conv, 0, "Unauthorized access prohibited\r\nSSH-", 1460);
+    tc_xmit(&conv, 0, "2.0-OpenSSH_9.7\r\n", 1460);
     end_flow();
     ck_assert_int_eq(g->nssh, 1);
     ck_assert_str_eq(g->s.soft, "OpenSSH_9.7");
@@ -355,9 +303,9 @@ START_TEST(server_first_lines_then_banner)
                      KN_DECLINED);
     dport = 2200;
     start(NULL);
-    handshake();
-    sends(0, one);
-    sends(1, "SSH-2.0-C\r\n");
+    tc_handshake(&conv, 100, 900);
+    tc_xmit(&conv, 0, one, 1460);
+    tc_xmit(&conv, 1, "SSH-2.0-C\r\n", 1460);
     end_flow();
     ck_assert_int_eq(g->nssh, 1);
     ck_assert_str_eq(g->s.soft, "S");
@@ -370,9 +318,9 @@ END_TEST
 START_TEST(client_line_before_banner_is_invalid)
 {
     start(NULL);
-    handshake();
-    sends(0, "SSH-2.0-OpenSSH_9.7\r\n");
-    sends(1, "hello\r\nSSH-2.0-x\r\n");
+    tc_handshake(&conv, 100, 900);
+    tc_xmit(&conv, 0, "SSH-2.0-OpenSSH_9.7\r\n", 1460);
+    tc_xmit(&conv, 1, "hello\r\nSSH-2.0-x\r\n", 1460);
     end_flow();
     ck_assert_int_eq(g->nssh, 1);
     ck_assert_int_eq(g->c.has_proto, 0);
@@ -410,15 +358,15 @@ START_TEST(banner_and_kexinit_in_one_segment)
 
     cfg.ssh_hassh = 1;
     start(NULL);
-    handshake();
+    tc_handshake(&conv, 100, 900);
     memcpy(buf, "SSH-2.0-S\r\n", 11);
     n = 11 + kexinit(buf + 11, 1);
-    xmit(0, buf, n, 1460);
+    tc_send(&conv, 0, buf, n, 1460);
     ck_assert_int_eq(g->nssh, 0); /* the client has said nothing yet */
     memcpy(buf, "SSH-2.0-C\n", 10); /* LF alone ends a line too */
     n = 10 + kexinit(buf + 10, 0);
     n += newkeys(buf + n);
-    xmit(1, buf, n, 1460);
+    tc_send(&conv, 1, buf, n, 1460);
     ck_assert_int_eq(g->nssh, 1);
     ck_assert_str_eq(g->c.soft, "C");
     ck_assert_str_eq(g->c.hassh, C_HASSH);
@@ -447,9 +395,9 @@ START_TEST(garbage_after_ssh_dash_is_rejected)
     for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         memset(g, 0, sizeof(*g));
         start(NULL);
-        handshake();
-        sends(1, bad[i]);
-        sends(1, "more bytes\r\n");
+        tc_handshake(&conv, 100, 900);
+        tc_xmit(&conv, 1, bad[i], 1460);
+        tc_xmit(&conv, 1, "more bytes\r\n", 1460);
         end_flow();
         ck_assert_msg(g->nssh == 0, "%s", bad[i]);
         ck_assert(collect_has_anomaly(&g->col, KN_ANOM_APP_SSH_INVALID_BANNER));
@@ -465,13 +413,13 @@ START_TEST(too_long_banner)
     char b[600];
 
     start(NULL);
-    handshake();
+    tc_handshake(&conv, 100, 900);
     memset(b, 0, sizeof(b));
     memcpy(b, "SSH-2.0-Long ", 13);
     memset(b + 13, 'c', 400);
     memcpy(b + 413, "\r\n", 2);
-    xmit(0, b, strlen(b), 100);
-    sends(1, "SSH-2.0-C\r\n");
+    tc_xmit(&conv, 0, b, 100);
+    tc_xmit(&conv, 1, "SSH-2.0-C\r\n", 1460);
     end_flow();
     ck_assert(collect_has_anomaly(&g->col, KN_ANOM_APP_SSH_LONG_BANNER));
     ck_assert_int_eq(g->nssh, 1);
@@ -489,13 +437,13 @@ START_TEST(banner_length_limit_is_255)
     for (extra = 0; extra < 2; extra++) {
         memset(g, 0, sizeof(*g));
         start(NULL);
-        handshake();
+        tc_handshake(&conv, 100, 900);
         memset(b, 0, sizeof(b));
         memcpy(b, "SSH-2.0-", 8);
         memset(b + 8, 'v', 245 + (size_t)extra);
         memcpy(b + 253 + extra, "\r\n", 2);
-        sends(0, b);
-        sends(1, "SSH-2.0-C\r\n");
+        tc_xmit(&conv, 0, b, 1460);
+        tc_xmit(&conv, 1, "SSH-2.0-C\r\n", 1460);
         end_flow();
         ck_assert_int_eq(collect_has_anomaly(&g->col, KN_ANOM_APP_SSH_LONG_BANNER), extra);
         ck_assert_int_eq(g->nssh, 1);
@@ -511,10 +459,10 @@ START_TEST(invalid_record_length)
     static const uint8_t bad[] = {0, 0, 0, 3, 10, 20, 0, 0, 0, 0}; /* padding beyond packet */
 
     start(NULL);
-    handshake();
-    sends(0, "SSH-2.0-S\r\n");
-    sends(1, "SSH-2.0-C\r\n");
-    xmit(1, bad, sizeof(bad), 1460);
+    tc_handshake(&conv, 100, 900);
+    tc_xmit(&conv, 0, "SSH-2.0-S\r\n", 1460);
+    tc_xmit(&conv, 1, "SSH-2.0-C\r\n", 1460);
+    tc_send(&conv, 1, bad, sizeof(bad), 1460);
     ck_assert(collect_has_anomaly(&g->col, KN_ANOM_APP_SSH_INVALID_RECORD_LENGTH));
     end_flow();
     ck_assert_int_eq(g->nssh, 1); /* what the banners said is still logged */
@@ -530,14 +478,14 @@ START_TEST(kexinit_over_state_cap)
 
     cfg.app_state_cap = 64;
     start(NULL);
-    handshake();
-    sends(0, "SSH-2.0-S\r\n");
-    sends(1, "SSH-2.0-C\r\n");
+    tc_handshake(&conv, 100, 900);
+    tc_xmit(&conv, 0, "SSH-2.0-S\r\n", 1460);
+    tc_xmit(&conv, 1, "SSH-2.0-C\r\n", 1460);
     n = kexinit(k, 0);
-    xmit(1, k, n, 1460);
+    tc_send(&conv, 1, k, n, 1460);
     ck_assert(collect_has_anomaly(&g->col, KN_ANOM_APP_SSH_LONG_KEX_RECORD));
     n = kexinit(k, 1);
-    xmit(0, k, n, 1460);
+    tc_send(&conv, 0, k, n, 1460);
     end_flow();
     ck_assert_int_eq(g->nssh, 1);
     ck_assert_int_eq(g->c.has_hassh, 0);
@@ -558,9 +506,9 @@ START_TEST(truncated_exchanges)
     for (cut = 1; cut < n; cut += 37) {
         memset(g, 0, sizeof(*g));
         start(NULL);
-        handshake();
-        sends(1, "SSH-2.0-C\r\n");
-        xmit(0, all, cut, 1460);
+        tc_handshake(&conv, 100, 900);
+        tc_xmit(&conv, 1, "SSH-2.0-C\r\n", 1460);
+        tc_send(&conv, 0, all, cut, 1460);
         end_flow();
         ck_assert_int_eq(g->nssh, 1);
         ck_assert_str_eq(g->c.soft, "C");
@@ -576,12 +524,12 @@ END_TEST
 START_TEST(ssh1_done_with_banners)
 {
     start(NULL);
-    handshake();
-    sends(0, "SSH-1.5-OpenSSH_6.6\n");
-    sends(1, "SSH-1.5-OpenSSH_6.6\n");
+    tc_handshake(&conv, 100, 900);
+    tc_xmit(&conv, 0, "SSH-1.5-OpenSSH_6.6\n", 1460);
+    tc_xmit(&conv, 1, "SSH-1.5-OpenSSH_6.6\n", 1460);
     ck_assert_int_eq(g->nssh, 1);
     ck_assert_str_eq(g->c.proto, "1.5");
-    xmit(0, "\x00\x00\x01\x04\x00\x00\x00\x00", 8, 1460); /* SSH-1 packet: no anomaly */
+    tc_send(&conv, 0, "\x00\x00\x01\x04\x00\x00\x00\x00", 8, 1460); /* SSH-1 packet: no anomaly */
     end_flow();
     ck_assert_int_eq(g->nssh, 1);
     ck_assert_int_eq(g->col.nanomalies, 0);
@@ -594,8 +542,8 @@ START_TEST(encrypted_bytes_after_newkeys_are_ignored)
 
     start(NULL);
     exchange("SSH-2.0-S\r\n", "SSH-2.0-C\r\n", 1460);
-    xmit(1, junk, sizeof(junk), 1460);
-    xmit(0, junk, sizeof(junk), 1460);
+    tc_send(&conv, 1, junk, sizeof(junk), 1460);
+    tc_send(&conv, 0, junk, sizeof(junk), 1460);
     end_flow();
     ck_assert_int_eq(g->nssh, 1);
     ck_assert_int_eq(g->col.nanomalies, 0);
@@ -613,19 +561,19 @@ START_TEST(rules_on_ssh_buffers)
           "alert ssh any any -> any any (ssh.hassh.string; content:\"curve25519\"; sid:7;)\n"
           "alert ssh any any -> any any (ssh.hassh.server.string; content:\"curve25519\"; "
           "sid:8;)\n");
-    handshake();
-    sends(0, "SSH-2.0-OpenSSH_9.7\r\n");
+    tc_handshake(&conv, 100, 900);
+    tc_xmit(&conv, 0, "SSH-2.0-OpenSSH_9.7\r\n", 1460);
     ck_assert_int_eq(collect_alerts(&g->col, 1), 1); /* fires on the server banner alone */
     {
         uint8_t k[1200];
         size_t n;
-        sends(1, "SSH-2.0-Go\r\n");
+        tc_xmit(&conv, 1, "SSH-2.0-Go\r\n", 1460);
         ck_assert_int_eq(collect_alerts(&g->col, 2), 1);
         n = kexinit(k, 0);
-        xmit(1, k, n, 1460);
+        tc_send(&conv, 1, k, n, 1460);
         ck_assert_int_eq(collect_alerts(&g->col, 3), 1);
         n = kexinit(k, 1);
-        xmit(0, k, n, 1460);
+        tc_send(&conv, 0, k, n, 1460);
     }
     end_flow();
     ck_assert_int_eq(collect_alerts(&g->col, 1), 1);

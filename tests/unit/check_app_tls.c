@@ -11,7 +11,7 @@
 #include "app_tls_private.h"
 #include "applayer.h"
 #include "collect.h"
-#include "pktbuild.h"
+#include "tcpconv.h"
 #include "suites.h"
 
 /* cert-no-cn.pcap frame 4 (42764 -> 8888): the ClientHello record */
@@ -97,7 +97,7 @@ static kn_ruleset_t *rs;
 static collect_t *col;
 static tlsev_t ev;
 static double now;
-static uint32_t cseq, sseq;
+static tcpconv_t conv;
 static const char *want_sni, *want_ja3;
 
 static void cpy(char *dst, size_t cap, kn_str_t s)
@@ -186,48 +186,10 @@ static size_t unhex(const char *h, uint8_t *out)
     return n;
 }
 
-/* One TCP segment between 10.0.0.1:cport and 10.0.0.2:sport. */
-static void seg(int to_server, uint16_t cport, uint16_t sport, uint8_t flags, const uint8_t *d,
-                size_t n)
-{
-    tb_t t;
-
-    tb_init(&t);
-    tb_eth(&t, 0x0800);
-    if (to_server) {
-        tb_ipv4(&t, "10.0.0.1", "10.0.0.2", 6);
-        tb_tcp(&t, cport, sport, cseq, sseq, flags);
-    } else {
-        tb_ipv4(&t, "10.0.0.2", "10.0.0.1", 6);
-        tb_tcp(&t, sport, cport, sseq, cseq, flags);
-    }
-    if (n)
-        tb_bytes(&t, d, n);
-    tb_finish(&t);
-    *(to_server ? &cseq : &sseq) += (uint32_t)n + ((flags & (KN_TH_SYN | KN_TH_FIN)) ? 1 : 0);
-    now += 0.001;
-    collect_feed(eng, t.b, t.len, now, KN_LINK_ETHERNET);
-}
-
 static void open_flow(uint16_t cport, uint16_t sport)
 {
-    cseq = 1000;
-    sseq = 50000;
-    seg(1, cport, sport, KN_TH_SYN, NULL, 0);
-    seg(0, cport, sport, KN_TH_SYN | KN_TH_ACK, NULL, 0);
-    seg(1, cport, sport, KN_TH_ACK, NULL, 0);
-}
-
-/* d in segments of at most chunk bytes. */
-static void send(int to_server, uint16_t cport, uint16_t sport, const uint8_t *d, size_t n,
-                 size_t chunk)
-{
-    size_t off, k;
-
-    for (off = 0; off < n; off += k) {
-        k = n - off < chunk ? n - off : chunk;
-        seg(to_server, cport, sport, KN_TH_ACK | KN_TH_PSH, d + off, k);
-    }
+    tc_init(&conv, eng, &now, cport, sport);
+    tc_handshake(&conv, 1000, 50000);
 }
 
 static uint64_t anomalies(kn_anomaly_t a)
@@ -353,9 +315,9 @@ START_TEST(real_handshake_fields_match_suricata)
 
     start(NULL);
     open_flow(42764, 8888);
-    send(1, 42764, 8888, ch, nch, 1460);
+    tc_send(&conv, 1, ch, nch, 1460);
     ck_assert_int_eq(ev.n, 0); /* the request alone is not logged */
-    send(0, 42764, 8888, srv, nsrv, 1460);
+    tc_send(&conv, 0, srv, nsrv, 1460);
     ck_assert_int_eq(ev.n, 1); /* logged at ServerHelloDone, not at flow end */
     ck_assert_str_eq(ev.subject, "O=TestCorp");
     ck_assert_str_eq(ev.issuer, "O=TestCorp");
@@ -390,8 +352,8 @@ START_TEST(client_hello_split_at_every_byte)
     for (k = 1; k < n; k++) {
         uint16_t port = (uint16_t)(20000 + k);
         open_flow(port, 443);
-        seg(1, port, 443, KN_TH_ACK | KN_TH_PSH, ch, k);
-        seg(1, port, 443, KN_TH_ACK | KN_TH_PSH, ch + k, n - k);
+        tc_seg(&conv, 1, KN_TH_ACK | KN_TH_PSH, ch, k);
+        tc_seg(&conv, 1, KN_TH_ACK | KN_TH_PSH, ch + k, n - k);
     }
     kn_engine_flush(eng);
     ck_assert_int_eq(ev.n, (int)(n - 1));
@@ -407,8 +369,8 @@ START_TEST(server_flight_byte_by_byte)
 
     start(NULL);
     open_flow(42764, 8888);
-    send(1, 42764, 8888, ch, nch, 7);
-    send(0, 42764, 8888, srv, nsrv, 1);
+    tc_send(&conv, 1, ch, nch, 7);
+    tc_send(&conv, 0, srv, nsrv, 1);
     ck_assert_int_eq(ev.n, 1);
     ck_assert_str_eq(ev.subject, "O=TestCorp");
     ck_assert_str_eq(ev.ja3, "6eca5d94b8020b2a51d96384782083b9");
@@ -426,8 +388,8 @@ START_TEST(handshake_split_across_records)
     for (i = 0; i < 3; i++) {
         size_t a = reframe(ch, nch, frags[i], rch), b = reframe(srv, nsrv, frags[i], rsrv);
         open_flow((uint16_t)(30000 + i), 8888);
-        send(1, (uint16_t)(30000 + i), 8888, rch, a, 1400);
-        send(0, (uint16_t)(30000 + i), 8888, rsrv, b, 1400);
+        tc_send(&conv, 1, rch, a, 1400);
+        tc_send(&conv, 0, rsrv, b, 1400);
         ck_assert_int_eq(ev.n, (int)i + 1);
         ck_assert_str_eq(ev.subject, "O=TestCorp");
         ck_assert_str_eq(ev.ja3, "6eca5d94b8020b2a51d96384782083b9");
@@ -444,8 +406,8 @@ START_TEST(tls13_server_hello)
 
     start(NULL);
     open_flow(51066, 443);
-    send(1, 51066, 443, ch, nch, 1460);
-    send(0, 51066, 443, sh, nsh, 1460);
+    tc_send(&conv, 1, ch, nch, 1460);
+    tc_send(&conv, 0, sh, nsh, 1460);
     ck_assert_int_eq(ev.n, 1);
     ck_assert_int_eq(ev.version, 0x0304);
     ck_assert_str_eq(ev.sni, "cloudflare-ech.com");
@@ -469,15 +431,15 @@ START_TEST(truncated_hellos_and_chains)
     start(NULL);
     for (i = 0; i < 5; i++) { /* a cut ClientHello never completes a message: no transaction */
         open_flow((uint16_t)(31000 + i), 8888);
-        send(1, (uint16_t)(31000 + i), 8888, ch, cuts[i], 1460);
+        tc_send(&conv, 1, ch, cuts[i], 1460);
     }
     kn_engine_flush(eng);
     ck_assert_int_eq(ev.n, 0);
     for (i = 0; i < 5; i++) { /* a cut server flight: logged at flow end, no certificate */
         open_flow((uint16_t)(32000 + i), 8888);
-        send(1, (uint16_t)(32000 + i), 8888, ch, nch, 1460);
+        tc_send(&conv, 1, ch, nch, 1460);
         ck_assert_uint_lt(scuts[i], nsrv);
-        send(0, (uint16_t)(32000 + i), 8888, srv, scuts[i], 1460);
+        tc_send(&conv, 0, srv, scuts[i], 1460);
     }
     kn_engine_flush(eng);
     ck_assert_int_eq(ev.n, 5);
@@ -496,9 +458,9 @@ START_TEST(claimed_by_bytes_not_port)
 
     start(NULL);
     open_flow(40000, 443);
-    send(1, 40000, 443, (const uint8_t *)get, strlen(get), 1460);
+    tc_send(&conv, 1, (const uint8_t *)get, strlen(get), 1460);
     open_flow(40001, 8888);
-    send(1, 40001, 8888, ch, nch, 1460);
+    tc_send(&conv, 1, ch, nch, 1460);
     kn_engine_flush(eng);
     ck_assert_ptr_nonnull(fi = collect_find(col, 6, 443));
     ck_assert_int_ne(fi->app_proto, KN_APP_TLS);
@@ -519,16 +481,16 @@ START_TEST(invalid_records_raise_anomalies)
 
     start(NULL);
     open_flow(41000, 443);
-    send(1, 41000, 443, ch, nch, 1460);
-    send(0, 41000, 443, (const uint8_t *)http, strlen(http), 1460);
+    tc_send(&conv, 1, ch, nch, 1460);
+    tc_send(&conv, 0, (const uint8_t *)http, strlen(http), 1460);
     ck_assert_uint_gt(anomalies(KN_ANOM_APP_TLS_INVALID_RECORD_TYPE), 0);
     open_flow(41001, 443);
-    send(1, 41001, 443, ch, nch, 1460);
-    send(0, 41001, 443, badlen, sizeof(badlen), 1460);
+    tc_send(&conv, 1, ch, nch, 1460);
+    tc_send(&conv, 0, badlen, sizeof(badlen), 1460);
     ck_assert_uint_gt(anomalies(KN_ANOM_APP_TLS_INVALID_RECORD_LENGTH), 0);
     open_flow(41002, 443);
-    send(1, 41002, 443, ch, nch, 1460);
-    send(0, 41002, 443, badver, sizeof(badver), 1460);
+    tc_send(&conv, 1, ch, nch, 1460);
+    tc_send(&conv, 0, badver, sizeof(badver), 1460);
     ck_assert_uint_gt(anomalies(KN_ANOM_APP_TLS_INVALID_RECORD_VERSION), 0);
     kn_engine_flush(eng);
     ck_assert_int_eq(ev.n, 3); /* the client's part is still reported */
@@ -552,23 +514,23 @@ START_TEST(sni_and_handshake_anomalies)
     sni_ext(&e, "b.example");
     n = hello(1, ciphers, 1, NULL, 0, &e, rec);
     open_flow(42000, 443);
-    send(1, 42000, 443, rec, n, 1460);
+    tc_send(&conv, 1, rec, n, 1460);
     ck_assert_uint_eq(anomalies(KN_ANOM_APP_TLS_MULTIPLE_SNI_EXTENSIONS), 1);
     e.n = 0;
     ext(&e, 0, empty_name, sizeof(empty_name));
     n = hello(1, ciphers, 1, NULL, 0, &e, rec);
     open_flow(42001, 443);
-    send(1, 42001, 443, rec, n, 1460);
+    tc_send(&conv, 1, rec, n, 1460);
     ck_assert_uint_eq(anomalies(KN_ANOM_APP_TLS_INVALID_SNI_LENGTH), 1);
     e.n = 0;
     ext(&e, 0, ip_type, sizeof(ip_type));
     n = hello(1, ciphers, 1, NULL, 0, &e, rec);
     open_flow(42002, 443);
-    send(1, 42002, 443, rec, n, 1460);
+    tc_send(&conv, 1, rec, n, 1460);
     ck_assert_uint_eq(anomalies(KN_ANOM_APP_TLS_INVALID_SNI_TYPE), 1);
     open_flow(42003, 443);
-    send(1, 42003, 443, rec, n, 1460);
-    send(0, 42003, 443, badhs, sizeof(badhs), 1460);
+    tc_send(&conv, 1, rec, n, 1460);
+    tc_send(&conv, 0, badhs, sizeof(badhs), 1460);
     ck_assert_uint_eq(anomalies(KN_ANOM_APP_TLS_INVALID_HANDSHAKE_MESSAGE), 1);
     kn_engine_flush(eng);
     ck_assert_int_eq(ev.n, 4);
@@ -599,7 +561,7 @@ START_TEST(ja4_specification_example)
     n = hello(1, ciphers, 16, NULL, 0, &e, rec);
     start(NULL);
     open_flow(43000, 443);
-    send(1, 43000, 443, rec, n, 1460);
+    tc_send(&conv, 1, rec, n, 1460);
     kn_engine_flush(eng);
     ck_assert_int_eq(ev.n, 1);
     ck_assert_str_eq(ev.ja4, "t13d1516h2_8daaf6152771_e5627efa2ab1");
@@ -620,11 +582,11 @@ START_TEST(session_resumption)
     start(NULL);
     open_flow(44000, 443);
     n = hello(1, ciphers, 1, sid, 32, NULL, rec);
-    send(1, 44000, 443, rec, n, 1460);
+    tc_send(&conv, 1, rec, n, 1460);
     n = hello(0, ciphers, 1, sid, 32, NULL, rec);
-    send(0, 44000, 443, rec, n, 1460);
+    tc_send(&conv, 0, rec, n, 1460);
     ck_assert_int_eq(ev.n, 0);
-    send(0, 44000, 443, ccs, sizeof(ccs), 1460);
+    tc_send(&conv, 0, ccs, sizeof(ccs), 1460);
     ck_assert_int_eq(ev.n, 1);
     ck_assert_int_eq(ev.session_resumed, 1);
     ck_assert_int_eq(ev.loggable, 1);
@@ -642,8 +604,8 @@ START_TEST(certificate_over_state_cap)
     cfg.app_state_cap = 800;
     start(NULL);
     open_flow(45000, 8888);
-    send(1, 45000, 8888, ch, nch, 1460);
-    send(0, 45000, 8888, srv, nsrv, 100);
+    tc_send(&conv, 1, ch, nch, 1460);
+    tc_send(&conv, 0, srv, nsrv, 100);
     ck_assert_int_eq(ev.n, 1);
     ck_assert_str_eq(ev.subject, "");
     ck_assert_str_eq(ev.ja3s, "ae7ebaa87c327353949114a3b85f13cc");
@@ -662,8 +624,8 @@ START_TEST(cert_validity_in_capture_time)
           "alert tls any any -> any any (tls_cert_valid; sid:2;)\n");
     now = 1440000000.0; /* 2015-08-19 */
     open_flow(46000, 8888);
-    send(1, 46000, 8888, ch, nch, 1460);
-    send(0, 46000, 8888, srv, nsrv, 1460);
+    tc_send(&conv, 1, ch, nch, 1460);
+    tc_send(&conv, 0, srv, nsrv, 1460);
     kn_engine_flush(eng);
     ck_assert_int_eq(collect_alerts(col, 1), 0);
     ck_assert_int_eq(collect_alerts(col, 2), 1);
@@ -693,11 +655,11 @@ START_TEST(rules_on_buffers_and_keywords)
           "alert tls any any -> any any (tls.version:1.2; flow:to_client; sid:12;)\n");
     now = 1800000000.0; /* 2027: packet time, not the wall clock, judges expiry */
     open_flow(46000, 8888);
-    send(1, 46000, 8888, ch, nch, 1460);
-    send(0, 46000, 8888, srv, nsrv, 1460);
+    tc_send(&conv, 1, ch, nch, 1460);
+    tc_send(&conv, 0, srv, nsrv, 1460);
     open_flow(46001, 443);
-    send(1, 46001, 443, ch13, nch13, 1460);
-    send(0, 46001, 443, sh, nsh, 1460);
+    tc_send(&conv, 1, ch13, nch13, 1460);
+    tc_send(&conv, 0, sh, nsh, 1460);
     kn_engine_flush(eng);
     ck_assert_int_eq(collect_alerts(col, 1), 1);
     ck_assert_int_eq(collect_alerts(col, 2), 1);

@@ -11,7 +11,7 @@
 
 #include "applayer.h"
 #include "collect.h"
-#include "pktbuild.h"
+#include "tcpconv.h"
 #include "suites.h"
 
 #define MAX_FILES 8
@@ -29,7 +29,7 @@ static int nfiles;
 static kn_engine_config_t cfg;
 static kn_engine_t *eng;
 static double now;
-static uint32_t cseq, sseq;
+static tcpconv_t conv;
 
 static void on_event(const kn_event_t *ev, void *user)
 {
@@ -80,41 +80,13 @@ static void start(void)
     eng = kn_engine_new(&cfg, on_event, NULL);
     ck_assert_ptr_nonnull(eng);
     now += 1.0;
-}
-
-static void segment(int to_server, const void *data, size_t len, uint8_t flags)
-{
-    tb_t t;
-
-    tb_init(&t);
-    tb_eth(&t, 0x0800);
-    if (to_server) {
-        tb_ipv4(&t, "10.0.0.1", "10.0.0.2", 6);
-        tb_tcp(&t, 40000, 80, cseq, sseq, flags);
-        cseq += (uint32_t)len + !!(flags & (KN_TH_SYN | KN_TH_FIN));
-    } else {
-        tb_ipv4(&t, "10.0.0.2", "10.0.0.1", 6);
-        tb_tcp(&t, 80, 40000, sseq, cseq, flags);
-        sseq += (uint32_t)len + !!(flags & (KN_TH_SYN | KN_TH_FIN));
-    }
-    tb_bytes(&t, data, len);
-    tb_finish(&t);
-    now += 0.001;
-    collect_feed(eng, t.b, t.len, now, KN_LINK_ETHERNET);
-}
-
-static void handshake(void)
-{
-    cseq = 100;
-    sseq = 900;
-    segment(1, "", 0, KN_TH_SYN);
-    segment(0, "", 0, KN_TH_SYN | KN_TH_ACK);
-    segment(1, "", 0, KN_TH_ACK);
+    tc_init(&conv, eng, &now, 40000, 80);
+    tc_handshake(&conv, 100, 900);
 }
 
 static void send_bytes(int to_server, const void *p, size_t n)
 {
-    segment(to_server, p, n, KN_TH_ACK | KN_TH_PSH);
+    tc_seg(&conv, to_server, KN_TH_ACK | KN_TH_PSH, p, n);
 }
 
 static void send_text(int to_server, const char *s)
@@ -124,9 +96,7 @@ static void send_text(int to_server, const char *s)
 
 static void close_flow(void)
 {
-    segment(1, "", 0, KN_TH_FIN | KN_TH_ACK);
-    segment(0, "", 0, KN_TH_FIN | KN_TH_ACK);
-    segment(1, "", 0, KN_TH_ACK);
+    tc_close(&conv, 1);
     kn_engine_flush(eng);
 }
 
@@ -178,7 +148,6 @@ START_TEST(response_split_anywhere)
     n = hl + strlen(body);
     for (k = 1; k < n; k += (k < hl + 8 ? 1 : 37)) {
         start();
-        handshake();
         send_text(1, get_req);
         send_bytes(0, resp, k);
         send_bytes(0, resp + k, n - k);
@@ -219,7 +188,6 @@ START_TEST(chunked_gzip_hashed_decoded)
     at += glen - glen / 2;
     at += (size_t)snprintf(resp + at, sizeof(resp) - at, "\r\n0\r\n\r\n");
     start();
-    handshake();
     send_text(1, get_req);
     send_bytes(0, resp, at / 3);
     send_bytes(0, resp + at / 3, at - at / 3);
@@ -242,7 +210,6 @@ START_TEST(body_limit_truncates)
     hl = (size_t)snprintf(resp, sizeof(resp), "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\n\r\n",
                           strlen(body));
     start();
-    handshake();
     send_text(1, get_req);
     send_bytes(0, resp, hl);
     send_bytes(0, body, 150);                       /* crosses the limit: cut at 100 */
@@ -265,13 +232,12 @@ START_TEST(gap_makes_truncated)
     hl = (size_t)snprintf(resp, sizeof(resp), "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\n\r\n",
                           strlen(body));
     start();
-    handshake();
     send_text(1, get_req);
     send_bytes(0, resp, hl);
     send_bytes(0, body, 100);
-    sseq += 200; /* 200 body bytes never seen */
+    conv.sseq += 200; /* 200 body bytes never seen */
     send_bytes(0, body + 300, strlen(body) - 300);
-    segment(1, "", 0, KN_TH_ACK); /* acknowledges past the hole */
+    tc_seg(&conv, 1, KN_TH_ACK, NULL, 0); /* acknowledges past the hole */
     send_text(1, get_req);
     send_text(0, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
     close_flow();
@@ -305,7 +271,6 @@ START_TEST(cap_drops_file)
         const kn_counters_t *c;
         cfg.app_state_cap = cap;
         start();
-        handshake();
         send_text(1, get_req);
         send_bytes(0, resp, hl + strlen(body));
         close_flow();
@@ -325,7 +290,6 @@ END_TEST
 START_TEST(connection_close_body_at_flow_end)
 {
     start();
-    handshake();
     send_text(1, get_req);
     send_text(0, "HTTP/1.0 200 OK\r\n\r\nuntil the end");
     kn_engine_flush(eng);
@@ -340,7 +304,6 @@ END_TEST
 START_TEST(content_disposition_name)
 {
     start();
-    handshake();
     send_text(1, get_req);
     send_text(0, "HTTP/1.1 200 OK\r\nContent-Disposition: attachment; filename=\"a b.exe\"\r\n"
                  "Content-Length: 3\r\n\r\nabc");
@@ -352,7 +315,6 @@ END_TEST
 START_TEST(request_bodies)
 {
     start();
-    handshake();
     send_text(1, "POST /up HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\n\r\ndata");
     send_text(0, "HTTP/1.1 204 No Content\r\n\r\n");
     send_text(1, "PUT /p/x.bin HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nxy");
@@ -388,7 +350,6 @@ START_TEST(form_parts_are_files)
     memcpy(req + hl, form, n);
     for (k = 1; k < n; k++) {
         start();
-        handshake();
         send_bytes(1, req, hl + k);
         send_bytes(1, req + hl + k, n - k);
         ck_assert_int_eq(nfiles, 1);
@@ -397,7 +358,6 @@ START_TEST(form_parts_are_files)
         assert_hashes(&files[0], content, strlen(content));
     }
     start(); /* the closing delimiter never comes: the part is cut short */
-    handshake();
     send_bytes(1, req, hl + n - 9);
     kn_engine_flush(eng);
     ck_assert_int_eq(nfiles, 1);
@@ -430,7 +390,6 @@ START_TEST(pe_body_recognised)
                           "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\n\r\n", n);
     memcpy(resp + hl, pe, n);
     start();
-    handshake();
     send_text(1, get_req);
     send_bytes(0, resp, hl + 100);
     send_bytes(0, resp + hl + 100, n - 100);

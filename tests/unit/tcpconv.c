@@ -17,6 +17,7 @@ void tc_init(tcpconv_t *c, kn_engine_t *eng, double *now, uint16_t cport, uint16
 
 void tc_seg(tcpconv_t *c, int to_server, uint8_t flags, const void *data, size_t len)
 {
+    uint32_t used = (uint32_t)len + !!(flags & (KN_TH_SYN | KN_TH_FIN));
     tb_t t;
 
     tb_init(&t);
@@ -34,9 +35,9 @@ void tc_seg(tcpconv_t *c, int to_server, uint8_t flags, const void *data, size_t
     *c->now += 0.001;
     collect_feed(c->eng, t.b, t.len, *c->now, KN_LINK_ETHERNET);
     if (to_server)
-        c->cseq += (uint32_t)len;
+        c->cseq += used;
     else
-        c->sseq += (uint32_t)len;
+        c->sseq += used;
 }
 
 void tc_handshake(tcpconv_t *c, uint32_t cseq, uint32_t sseq)
@@ -44,19 +45,30 @@ void tc_handshake(tcpconv_t *c, uint32_t cseq, uint32_t sseq)
     c->cseq = cseq;
     c->sseq = sseq;
     tc_seg(c, 1, KN_TH_SYN, NULL, 0);
-    c->cseq++;
     tc_seg(c, 0, KN_TH_SYN | KN_TH_ACK, NULL, 0);
-    c->sseq++;
     tc_seg(c, 1, KN_TH_ACK, NULL, 0);
+}
+
+void tc_send(tcpconv_t *c, int to_server, const void *data, size_t len, size_t chunk)
+{
+    const uint8_t *d = data;
+    size_t off, n;
+
+    for (off = 0; off < len; off += n) {
+        n = len - off < chunk ? len - off : chunk;
+        tc_seg(c, to_server, KN_TH_ACK | KN_TH_PSH, d + off, n);
+        tc_seg(c, !to_server, KN_TH_ACK, NULL, 0);
+    }
 }
 
 void tc_xmit(tcpconv_t *c, int to_server, const char *text, size_t chunk)
 {
-    size_t len = strlen(text), off, n;
+    tc_send(c, to_server, text, strlen(text), chunk);
+}
 
-    for (off = 0; off < len; off += n) {
-        n = len - off < chunk ? len - off : chunk;
-        tc_seg(c, to_server, KN_TH_ACK | KN_TH_PSH, text + off, n);
-        tc_seg(c, !to_server, KN_TH_ACK, NULL, 0);
-    }
+void tc_close(tcpconv_t *c, int to_server)
+{
+    tc_seg(c, to_server, KN_TH_FIN | KN_TH_ACK, NULL, 0);
+    tc_seg(c, !to_server, KN_TH_FIN | KN_TH_ACK, NULL, 0);
+    tc_seg(c, to_server, KN_TH_ACK, NULL, 0);
 }
