@@ -903,20 +903,6 @@ static int value_test(const dns_name_t *t, const char *arg, uint64_t v)
     return value_of(t, arg, &a) && v == a;
 }
 
-static int num_test(const kn_num_t *n, uint64_t v)
-{
-    switch (n->cmp) {
-    case KN_CMP_NE: return v != n->a;
-    case KN_CMP_LT: return v < n->a;
-    case KN_CMP_LE: return v <= n->a;
-    case KN_CMP_GT: return v > n->a;
-    case KN_CMP_GE: return v >= n->a;
-    case KN_CMP_RANGE: return v > n->a && v < n->b;
-    case KN_CMP_RANGE_INCL: return v >= n->a && v <= n->b;
-    default: return v == n->a;
-    }
-}
-
 static int keyword(const kn_app_tx_t *t, const kn_appkw_t *kw, int dir)
 {
     const dns_tx_t *tx = (const dns_tx_t *)t;
@@ -926,7 +912,7 @@ static int keyword(const kn_app_tx_t *t, const kn_appkw_t *kw, int dir)
 
     (void)dir;
     switch (kw->kind) {
-    case KN_AK_DNS_OPCODE: r = num_test(&kw->num, in->opcode); break;
+    case KN_AK_DNS_OPCODE: r = kn_num_match(&kw->num, in->opcode); break;
     case KN_AK_DNS_RCODE: r = value_test(rcodes, kw->arg, in->rcode); break;
     case KN_AK_DNS_RRTYPE: /* any question of the message */
         for (i = 0; i < in->n_queries && !r; i++)

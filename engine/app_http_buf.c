@@ -112,20 +112,6 @@ int kn_http_buffer(const kn_app_tx_t *tx, int buf, int dir, uint32_t idx, const 
     return v.p != NULL;
 }
 
-static int num_ok(const kn_num_t *n, uint64_t v)
-{
-    switch (n->cmp) {
-    case KN_CMP_NE: return v != n->a;
-    case KN_CMP_LT: return v < n->a;
-    case KN_CMP_LE: return v <= n->a;
-    case KN_CMP_GT: return v > n->a;
-    case KN_CMP_GE: return v >= n->a;
-    case KN_CMP_RANGE: return v > n->a && v < n->b;
-    case KN_CMP_RANGE_INCL: return v >= n->a && v <= n->b;
-    default: return v == n->a;
-    }
-}
-
 /* urilen:[<|>]N[<>M][,norm|raw] on the normalized uri unless raw is asked. */
 int kn_http_keyword(const kn_app_tx_t *tx, const kn_appkw_t *kw, int dir)
 {
@@ -149,6 +135,6 @@ int kn_http_keyword(const kn_app_tx_t *tx, const kn_appkw_t *kw, int dir)
     }
     if (!u.p || kn_parse_num(buf, UINT32_MAX, &num))
         return 0;
-    return num_ok(&num, u.len) ^ (kw->neg != 0);
+    return kn_num_match(&num, u.len) ^ (kw->neg != 0);
 }
 

@@ -1028,21 +1028,6 @@ static int buffer(const kn_app_tx_t *tx, int buf, int dir, uint32_t idx, const u
     }
 }
 
-static int num_ok(const kn_num_t *n, uint64_t v)
-{
-    switch (n->cmp) {
-    case KN_CMP_EQ: return v == n->a;
-    case KN_CMP_NE: return v != n->a;
-    case KN_CMP_LT: return v < n->a;
-    case KN_CMP_LE: return v <= n->a;
-    case KN_CMP_GT: return v > n->a;
-    case KN_CMP_GE: return v >= n->a;
-    case KN_CMP_RANGE: return v > n->a && v < n->b;
-    case KN_CMP_RANGE_INCL: return v >= n->a && v <= n->b;
-    default: return 0;
-    }
-}
-
 /* tls.version:1.0|1.1|1.2|1.3|0xNNNN; "1.3" also matches the drafts (Suricata). */
 static int kw_tls_version(const char *arg, uint16_t v)
 {
@@ -1157,7 +1142,7 @@ static int keyword(const kn_app_tx_t *tx, const struct kn_appkw *kw, int dir)
         r = st->cert.notafter && st->cert.notbefore <= st->now && st->now <= st->cert.notafter;
         return r ^ kw->neg;
     case KN_AK_TLS_CERT_CHAIN_LEN:
-        return st->cert_seen && (num_ok(&kw->num, st->chain_len) ^ kw->neg);
+        return st->cert_seen && (kn_num_match(&kw->num, st->chain_len) ^ kw->neg);
     default:
         return 0;
     }

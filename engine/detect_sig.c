@@ -102,20 +102,6 @@ static int alp_ok(const kn_sig_t *s, const kn_flow_t *f)
     return 1;
 }
 
-static int num_ok(const kn_num_t *n, uint64_t v)
-{
-    switch (n->cmp) {
-    case KN_CMP_NE: return v != n->a;
-    case KN_CMP_LT: return v < n->a;
-    case KN_CMP_LE: return v <= n->a;
-    case KN_CMP_GT: return v > n->a;
-    case KN_CMP_GE: return v >= n->a;
-    case KN_CMP_RANGE: return v > n->a && v < n->b;
-    case KN_CMP_RANGE_INCL: return v >= n->a && v <= n->b;
-    default: return v == n->a;
-    }
-}
-
 static int ip_tos(const kn_packet_t *p, uint64_t *v)
 {
     if (!p->l3 || p->l3_hlen < 2)
@@ -137,8 +123,8 @@ static int stream_size_ok(const kn_hdrtest_t *h, const kn_flow_t *f)
 
     if (!f || !f->info.tcp_session)
         return 0;
-    srv = num_ok(&h->num, stream_bytes(f, KN_TOCLIENT));
-    cli = num_ok(&h->num, stream_bytes(f, KN_TOSERVER));
+    srv = kn_num_match(&h->num, stream_bytes(f, KN_TOCLIENT));
+    cli = kn_num_match(&h->num, stream_bytes(f, KN_TOSERVER));
     switch (h->side) {
     case 0: return srv;
     case 1: return cli;
@@ -181,7 +167,7 @@ static int hdr_ok(const kn_sig_t *s, const kn_packet_t *p, const kn_flow_t *f)
         if (h->kw == KN_HK_STREAM_SIZE)
             ok = stream_size_ok(h, f);
         else
-            ok = hdr_value(h, p, &v) && num_ok(&h->num, v);
+            ok = hdr_value(h, p, &v) && kn_num_match(&h->num, v);
         if (h->neg ? ok : !ok)
             return 0;
     }

@@ -366,22 +366,6 @@ static void base64_decode(kn_inspect_t *c, const kn_sm_t *sm, int64_t pos)
     c->b64_len = b64_text(c->buf + start, n, c->b64);
 }
 
-static int run_size(kn_inspect_t *c, const kn_num_t *nm)
-{
-    uint64_t v = c->len;
-
-    switch (nm->cmp) {
-    case KN_CMP_LT: return v < nm->a;
-    case KN_CMP_LE: return v <= nm->a;
-    case KN_CMP_GT: return v > nm->a;
-    case KN_CMP_GE: return v >= nm->a;
-    case KN_CMP_NE: return v != nm->a;
-    case KN_CMP_RANGE: return v > nm->a && v < nm->b;
-    case KN_CMP_RANGE_INCL: return v >= nm->a && v <= nm->b;
-    default: return v == nm->a;
-    }
-}
-
 static int run(kn_inspect_t *c, const kn_sm_t *sm, int i, int n, int64_t pos)
 {
     const kn_sm_t *me;
@@ -418,7 +402,7 @@ static int run(kn_inspect_t *c, const kn_sm_t *sm, int i, int n, int64_t pos)
             ok = !ok;
         return ok && run(c, sm, i + 1, n, pos);
     case KN_SM_BSIZE:
-        return run_size(c, &me->u.bsize) && run(c, sm, i + 1, n, pos);
+        return kn_num_match(&me->u.bsize, c->len) && run(c, sm, i + 1, n, pos);
     case KN_SM_BASE64_DECODE:
         base64_decode(c, me, pos);
         return run(c, sm, i + 1, n, pos);

@@ -78,6 +78,21 @@ typedef struct kn_num {
     uint64_t a, b;
 } kn_num_t;
 
+/* v against a parsed number condition (dsize, bsize, urilen, dns.opcode ...). */
+static inline int kn_num_match(const kn_num_t *n, uint64_t v)
+{
+    switch (n->cmp) {
+    case KN_CMP_NE: return v != n->a;
+    case KN_CMP_LT: return v < n->a;
+    case KN_CMP_LE: return v <= n->a;
+    case KN_CMP_GT: return v > n->a;
+    case KN_CMP_GE: return v >= n->a;
+    case KN_CMP_RANGE: return v > n->a && v < n->b;
+    case KN_CMP_RANGE_INCL: return v >= n->a && v <= n->b;
+    default: return v == n->a;
+    }
+}
+
 /* Match items of a buffer list. */
 typedef enum kn_sm_type {
     KN_SM_CONTENT = 0,
