@@ -28,7 +28,6 @@ typedef struct smtp_state {
     uint8_t partial;        /* C_DATA: the current message line was handed on in pieces */
     uint8_t cmode;          /* C_* */
     uint8_t server_stop;
-    uint8_t bdat_last;
     uint8_t banner_seen, welcome_missing;
     uint64_t bdat_left;
     uint8_t pending[PENDING_MAX];
@@ -263,9 +262,6 @@ static void bdat(kn_app_io_t *io, smtp_state_t *s, const uint8_t *l, uint32_t n)
     }
     for (; i < n && l[i] >= '0' && l[i] <= '9' && size < (1ull << 40); i++)
         size = size * 10 + (uint64_t)(l[i] - '0');
-    while (i < n && l[i] == ' ')
-        i++;
-    s->bdat_last = prefix_ci(l + i, n - i, "LAST") && n - i >= 4;
     s->bdat_left = size;
     s->cmode = size ? C_BDAT : C_CMD;
 }

@@ -244,24 +244,6 @@ uint64_t kn_file_size(const kn_file_t *f)
     return f ? f->info.size : 0;
 }
 
-const kn_file_info_t *kn_file_info(const kn_file_t *f)
-{
-    return &f->info;
-}
-
-int kn_file_dir(const kn_file_t *f)
-{
-    return f->dir;
-}
-
-const kn_file_t *kn_files_get(const kn_files_t *fs, uint32_t idx)
-{
-    const kn_file_t *f = fs ? fs->first : NULL;
-
-    while (f && idx--)
-        f = f->next;
-    return f;
-}
 
 void kn_files_close_all(kn_app_io_t *io, kn_files_t *fs, int how)
 {

@@ -32,7 +32,7 @@ typedef struct kn_file kn_file_t;
 typedef struct kn_files {
     kn_file_t *first, *last;
     uint16_t n;
-    uint32_t next_id; /* per container; kn_file_open adds the flow-wide base */
+    uint32_t next_id; /* the last file_id given in this container (its transaction) */
     size_t *mem;      /* the owner's memory counter, charged for every file */
 } kn_files_t;
 
@@ -71,13 +71,6 @@ uint64_t kn_file_size(const kn_file_t *f);
 
 /* Whether f is open (neither closed nor NULL). */
 int kn_file_is_open(const kn_file_t *f);
-
-/* What the event reports; valid until the container is freed. */
-const kn_file_info_t *kn_file_info(const kn_file_t *f);
-
-/* Files of the container, for rule keywords: idx 0, 1 ... until NULL. */
-const kn_file_t *kn_files_get(const kn_files_t *fs, uint32_t idx);
-int kn_file_dir(const kn_file_t *f);
 
 /* The file rule keywords (sig.h KN_AK_FILE_*) on the files of direction dir: filename (a name
  * containing arg), fileext (a name ending in "." arg, any case); with "!" a file must fail the

@@ -417,22 +417,6 @@ static int type_flag(kn_cfgctx_t *cx, kn_ynode_t *opts, const char *key, int *ou
     return 0;
 }
 
-/* http: {dump-all-headers: none|request|response|both} (bit 0 request, bit 1 response). */
-static void read_dump_headers(kn_cfgctx_t *cx, kn_ynode_t *opts, const char *const *dump)
-{
-    kn_ynode_t *n = kn_ynode_path(opts, "dump-all-headers");
-    int i;
-
-    if (!n || !scalar(cx, n, "dump-all-headers"))
-        return;
-    for (i = 0; dump[i]; i++)
-        if (strcmp(n->value, dump[i]) == 0) {
-            cx->cfg->engine.http_dump_all_headers = (uint8_t)i;
-            return;
-        }
-    cfg_error(cx, n, "dump-all-headers", "expected none, request, response or both");
-}
-
 /* anomaly: {types: {decode, stream, applayer}}; alert: {packet, payload, payload-printable};
  * stats: {totals}; files: {force-magic}. The other options are Suricata's and are accepted
  * without effect. */
@@ -463,8 +447,9 @@ static void read_type_options(kn_cfgctx_t *cx, const char *name, kn_ynode_t *opt
         else
             cfg->anomaly_types &= ~opt[i].bit;
     }
-    if (strcmp(name, "http") == 0)
-        read_dump_headers(cx, opts, dump);
+    if (strcmp(name, "http") == 0) /* bit 0 request, bit 1 response */
+        read_policy(cx, opts, "dump-all-headers", dump, "expected none, request, response or both",
+                    &cfg->engine.http_dump_all_headers);
     mark_all(opts->child);
 }
 
