@@ -11,6 +11,7 @@
  * complete it is parsed once into unfolded, merged header fields and the derived buffers rules
  * inspect (http.header, http.start ...), all held in one exact-size block per direction. */
 #include "app_http_private.h"
+#include "hexfmt.h"
 
 #include <stdlib.h>
 
@@ -463,8 +464,8 @@ static int step_chunk_len(kn_app_io_t *io, http_state_t *st, int dir, const uint
     i = 0;
     while (i < d->llen && is_ws(d->lbuf[i]))
         i++;
-    for (; i < d->llen && kn_http_hexval(d->lbuf[i]) >= 0 && size < (1ULL << 56); i++, k++)
-        size = size * 16 + (uint64_t)kn_http_hexval(d->lbuf[i]);
+    for (; i < d->llen && kn_hexval(d->lbuf[i]) >= 0 && size < (1ULL << 56); i++, k++)
+        size = size * 16 + (uint64_t)kn_hexval(d->lbuf[i]);
     if (!k && (i == d->llen || d->lbuf[i] == '\r' || d->lbuf[i] == '\n')) {
         d->llen = 0; /* a stray empty line */
         return KN_OK;

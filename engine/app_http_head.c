@@ -2,6 +2,7 @@
  * and merged, the host and uri derived from them, all settled in one exact-size block per
  * direction once the head is complete. */
 #include "app_http_private.h"
+#include "hexfmt.h"
 
 #include <stdlib.h>
 
@@ -336,14 +337,6 @@ static void request_host(kn_app_io_t *io, http_tx_t *t, wr_t *w)
         t->info.port = port;
 }
 
-int kn_http_hexval(uint8_t c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = (uint8_t)lower(c);
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 static int starts(const uint8_t *p, uint32_t n, const char *s)
 {
     uint32_t m = (uint32_t)strlen(s);
@@ -409,9 +402,9 @@ static void normalize_uri(http_tx_t *t, wr_t *w)
         uint8_t c = u.p[i];
         if (c == '?' && path == UINT32_MAX)
             path = w->len - start;
-        if (c == '%' && i + 2 < u.len && kn_http_hexval(u.p[i + 1]) >= 0 &&
-            kn_http_hexval(u.p[i + 2]) >= 0) {
-            c = (uint8_t)(kn_http_hexval(u.p[i + 1]) * 16 + kn_http_hexval(u.p[i + 2]));
+        if (c == '%' && i + 2 < u.len && kn_hexval(u.p[i + 1]) >= 0 &&
+            kn_hexval(u.p[i + 2]) >= 0) {
+            c = (uint8_t)(kn_hexval(u.p[i + 1]) * 16 + kn_hexval(u.p[i + 2]));
             i += 2;
         }
         if (!wr_put(w, &c, 1))

@@ -154,7 +154,6 @@ void kn_http_cap_reached(kn_app_io_t *io, http_state_t *st);
 int kn_http_build_head(kn_app_io_t *io, http_state_t *st, http_tx_t *t, int dir);
 const kn_header_t *kn_http_field(const side_t *s, const char *name);
 kn_str_t kn_http_field_value(const side_t *s, const char *name);
-int kn_http_hexval(uint8_t c);
 uint32_t kn_http_next_line(const uint8_t *p, uint32_t len, uint32_t off, kn_str_t *line);
 void kn_http_split3(kn_str_t l, kn_str_t *a, kn_str_t *b, kn_str_t *c);
 

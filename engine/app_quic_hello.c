@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "app_tls_private.h"
+#include "hexfmt.h"
 #include "cursor.h"
 
 #define HS_CLIENT_HELLO 1
@@ -288,7 +289,7 @@ static int finish(builder_t *b, kn_quic_hello_t *h)
     h->exts = calloc(b->n_exts ? b->n_exts : 1, sizeof(*h->exts));
     h->values = calloc(b->n_vals ? b->n_vals : 1, sizeof(*h->values));
     if (b->text.oom || b->ja3.oom || !h->exts || !h->values ||
-        kn_tls_md5_hex(b->ja3.p ? b->ja3.p : "", b->ja3.len, h->ja3_md5))
+        kn_digest_hex(EVP_md5(), b->ja3.p ? b->ja3.p : "", b->ja3.len, 0, 0, h->ja3_md5))
         return -1;
     h->text = b->text.p;
     b->text.p = NULL;

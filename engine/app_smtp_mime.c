@@ -7,6 +7,7 @@
  * message bytes: one header field (cut at HDR_MAX, Suricata's header-value-depth), the
  * boundary stack, a part's file name and at most three base64 characters between lines. */
 #include "app_smtp_private.h"
+#include "hexfmt.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -316,14 +317,6 @@ static void b64_decode(kn_app_io_t *io, smtp_mime_t *m, const uint8_t *l, uint32
         kn_file_data(io, m->file, out, o);
 }
 
-static int hexval(uint8_t c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c |= 0x20;
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* Returns 1 when the line ended in a soft line break ("=" at its end). */
 static int qp_decode(kn_app_io_t *io, smtp_mime_t *m, const uint8_t *l, uint32_t n)
 {
@@ -338,7 +331,7 @@ static int qp_decode(kn_app_io_t *io, smtp_mime_t *m, const uint8_t *l, uint32_t
             out[o++] = l[i];
         } else if (i + 1 == n) {
             soft = 1;
-        } else if (i + 2 < n && (hi = hexval(l[i + 1])) >= 0 && (lo = hexval(l[i + 2])) >= 0) {
+        } else if (i + 2 < n && (hi = kn_hexval(l[i + 1])) >= 0 && (lo = kn_hexval(l[i + 2])) >= 0) {
             out[o++] = (uint8_t)(hi << 4 | lo);
             i += 2;
         } else {

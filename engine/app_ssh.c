@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cursor.h"
+#include "hexfmt.h"
 
 #define BANNER_MAX 255u         /* RFC 4253 4.2: the identification line, CR LF included */
 #define PREBANNER_LINES 1024u   /* server lines before its banner we wait through (as OpenSSH) */
@@ -291,8 +292,7 @@ static int make_hassh(side_t *sd, int dir)
     static const uint8_t pick[2][4] = {{0, 2, 4, 6}, {0, 3, 5, 7}};
     kn_cursor_t c;
     kn_str_t f[10];
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned mdlen = 0, i;
+    unsigned i;
     uint32_t total = 3, off = 0;
 
     kn_cur_init(&c, sd->kex, sd->kexlen);
@@ -316,14 +316,7 @@ static int make_hassh(side_t *sd, int dir)
         off += f[pick[dir][i]].len;
     }
     sd->hstrlen = total;
-    if (!EVP_Digest(sd->hstr, total, md, &mdlen, EVP_md5(), NULL) || mdlen != 16)
-        return KN_ERR;
-    for (i = 0; i < 16; i++) {
-        sd->hash[2 * i] = "0123456789abcdef"[md[i] >> 4];
-        sd->hash[2 * i + 1] = "0123456789abcdef"[md[i] & 15];
-    }
-    sd->hash[32] = '\0';
-    return KN_OK;
+    return kn_digest_hex(EVP_md5(), sd->hstr, total, 0, 0, sd->hash) ? KN_ERR : KN_OK;
 }
 
 static void kexinit_done(kn_app_io_t *io, ssh_state_t *s, int dir)

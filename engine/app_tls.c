@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "app_tls_private.h"
+#include "hexfmt.h"
 #include "cursor.h"
 #include "sig.h"
 
@@ -475,7 +476,7 @@ static void make_ja3(kn_app_io_t *io, tls_state_t *st, uint16_t version, const c
         snprintf(num, sizeof(num), "%s%u", i ? "-" : "", fp->pf[i]);
         kn_tls_sb_str(&s, num);
     }
-    if (s.oom || kn_tls_md5_hex(s.p, s.len, st->ja3_hash) ||
+    if (s.oom || kn_digest_hex(EVP_md5(), s.p, s.len, 0, 0, st->ja3_hash) ||
         !(st->ja3 = (char *)st_dup(io, st, (const uint8_t *)s.p, s.len + 1)))
         st->ja3_hash[0] = '\0';
     free(s.p);
@@ -543,7 +544,7 @@ static void ja4_hash(const uint16_t *a, unsigned na, const uint16_t *b, unsigned
         snprintf(h, sizeof(h), "%s%04x", i ? "," : "_", b[i]);
         kn_tls_sb_str(&s, h);
     }
-    if (s.oom || kn_tls_sha256_12(s.p, s.len, out))
+    if (s.oom || kn_digest_hex(EVP_sha256(), s.p, s.len, 6, 0, out))
         memcpy(out, "000000000000", 13);
     free(s.p);
 }
@@ -641,7 +642,7 @@ static void make_ja3s(kn_app_io_t *io, tls_state_t *st, const hello_t *h, const 
     snprintf(num, sizeof(num), "%u,%u,", h->version, h->cipher);
     kn_tls_sb_str(&s, num);
     sb_ids(&s, exts, nexts, "-");
-    if (s.oom || kn_tls_md5_hex(s.p, s.len, st->ja3s_hash) ||
+    if (s.oom || kn_digest_hex(EVP_md5(), s.p, s.len, 0, 0, st->ja3s_hash) ||
         !(st->ja3s = (char *)st_dup(io, st, (const uint8_t *)s.p, s.len + 1)))
         st->ja3s_hash[0] = '\0';
     free(s.p);

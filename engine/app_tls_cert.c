@@ -18,6 +18,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "hexfmt.h"
+
 void kn_tls_sb_add(kn_tls_sb_t *s, const void *d, size_t n)
 {
     char *np;
@@ -245,25 +247,6 @@ static int time_of(const ASN1_TIME *t, int64_t *out)
     return 0;
 }
 
-static int fingerprint(const uint8_t *der, uint32_t len, char *out)
-{
-    uint8_t md[EVP_MAX_MD_SIZE];
-    unsigned mdlen = 0, i;
-    static const char digits[] = "0123456789abcdef";
-    char *o = out;
-
-    if (EVP_Digest(der, len, md, &mdlen, EVP_sha1(), NULL) != 1 || mdlen != 20)
-        return -1;
-    for (i = 0; i < mdlen; i++) {
-        if (i)
-            *o++ = ':';
-        *o++ = digits[md[i] >> 4];
-        *o++ = digits[md[i] & 15];
-    }
-    *o = '\0';
-    return 0;
-}
-
 int kn_tls_cert_parse(const uint8_t *der, uint32_t len, kn_tls_cert_t *out)
 {
     const unsigned char *p = der;
@@ -281,7 +264,7 @@ int kn_tls_cert_parse(const uint8_t *der, uint32_t len, kn_tls_cert_t *out)
              time_of(X509_get0_notBefore(x), &out->notbefore) ||
              time_of(X509_get0_notAfter(x), &out->notafter))
         rc = KN_ANOM_APP_TLS_CERTIFICATE_MISSING_ELEMENT;
-    else if (fingerprint(der, len, out->fingerprint))
+    else if (kn_digest_hex(EVP_sha1(), der, len, 0, ':', out->fingerprint))
         rc = KN_ANOM_APP_TLS_CERTIFICATE_INVALID_DER;
     X509_free(x);
     if (rc)
@@ -295,36 +278,4 @@ void kn_tls_cert_clear(kn_tls_cert_t *c)
     free(c->issuer);
     free(c->serial);
     memset(c, 0, sizeof(*c));
-}
-
-int kn_tls_md5_hex(const void *data, size_t len, char out[33])
-{
-    uint8_t md[EVP_MAX_MD_SIZE];
-    unsigned n = 0, i;
-    static const char digits[] = "0123456789abcdef";
-
-    if (EVP_Digest(data, len, md, &n, EVP_md5(), NULL) != 1 || n != 16)
-        return -1;
-    for (i = 0; i < n; i++) {
-        out[2 * i] = digits[md[i] >> 4];
-        out[2 * i + 1] = digits[md[i] & 15];
-    }
-    out[32] = '\0';
-    return 0;
-}
-
-int kn_tls_sha256_12(const void *data, size_t len, char out[13])
-{
-    uint8_t md[EVP_MAX_MD_SIZE];
-    unsigned n = 0, i;
-    static const char digits[] = "0123456789abcdef";
-
-    if (EVP_Digest(data, len, md, &n, EVP_sha256(), NULL) != 1 || n != 32)
-        return -1;
-    for (i = 0; i < 6; i++) {
-        out[2 * i] = digits[md[i] >> 4];
-        out[2 * i + 1] = digits[md[i] & 15];
-    }
-    out[12] = '\0';
-    return 0;
 }

@@ -44,8 +44,6 @@ void kn_tls_sb_hex(kn_tls_sb_t *s, const uint8_t *d, size_t n, int upper, const 
 
 /* The lower-case hex md5 (33 bytes with NUL) and truncated sha256 (13 bytes) that JA3 and JA4
  * use, through libcrypto's EVP. Return 0, or -1 when libcrypto fails. */
-int kn_tls_md5_hex(const void *data, size_t len, char out[33]);
-int kn_tls_sha256_12(const void *data, size_t len, char out[13]);
 
 /* What a ClientHello contributes to JA3 (salesforce/ja3) and JA4 (FoxIO JA4.md), GREASE (RFC
  * 8701) left out; filled by app_tls.c and app_quic_hello.c. */

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "addrset.h"
+#include "hexfmt.h"
 
 #define BLOB_MAGIC "KNHSDB1"
 
@@ -437,12 +438,11 @@ static void key_update_pf(EVP_MD_CTX *md, int which, const kn_pf_t *pf)
 
 static int compute_key(struct kn_detect *d)
 {
-    static const char hex[] = "0123456789abcdef";
     EVP_MD_CTX *md = EVP_MD_CTX_new();
     unsigned char out[32];
     uint64_t plat = kn_mpm_platform();
     const char *ver = kn_mpm_version();
-    unsigned int n = 0, i;
+    unsigned int n = 0;
     int w;
 
     if (!md || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
@@ -456,11 +456,7 @@ static int compute_key(struct kn_detect *d)
         key_update_pf(md, w, &d->pf[w]);
     EVP_DigestFinal_ex(md, out, &n);
     EVP_MD_CTX_free(md);
-    for (i = 0; i < 32; i++) {
-        d->key[2 * i] = hex[out[i] >> 4];
-        d->key[2 * i + 1] = hex[out[i] & 15];
-    }
-    d->key[64] = '\0';
+    kn_hex(out, sizeof(out), 0, d->key);
     return 0;
 }
 

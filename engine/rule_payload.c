@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "buffers.h"
+#include "hexfmt.h"
 
 /* ---- lists --------------------------------------------------------------------------------- */
 
@@ -152,14 +153,6 @@ static int parse_val(kn_rparse_t *ps, const char *s, int64_t lo, int64_t hi, kn_
 
 /* ---- content ------------------------------------------------------------------------------- */
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = tolower(c);
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* "abc|0d 0a|\;def" -> bytes. */
 static int content_bytes(kn_rparse_t *ps, const char *v, uint8_t **out, uint16_t *outlen)
 {
@@ -180,7 +173,7 @@ static int content_bytes(kn_rparse_t *ps, const char *v, uint8_t **out, uint16_t
             int d;
             if (isspace((unsigned char)*v))
                 continue;
-            if ((d = hexval((unsigned char)*v)) < 0)
+            if ((d = kn_hexval((unsigned char)*v)) < 0)
                 goto bad_hex;
             if (hi < 0) {
                 hi = d;

@@ -4,6 +4,7 @@
  * the other, so a chain of transforms costs no allocation once the scratch has grown to the
  * largest buffer seen. Digests come from libcrypto. */
 #include "match.h"
+#include "hexfmt.h"
 
 #include <ctype.h>
 #include <openssl/evp.h>
@@ -51,19 +52,14 @@ static uint32_t xf_compress_ws(const uint8_t *in, uint32_t len, uint8_t *out)
     return n;
 }
 
-static int hexv(int ch)
-{
-    return isdigit(ch) ? ch - '0' : isxdigit(ch) ? tolower(ch) - 'a' + 10 : -1;
-}
-
 /* %XX to its byte and '+' to a space; a '%' without two hex digits stays as it is. */
 static uint32_t xf_url_decode(const uint8_t *in, uint32_t len, uint8_t *out)
 {
     uint32_t i, n = 0;
 
     for (i = 0; i < len; i++) {
-        if (in[i] == '%' && i + 2 < len && hexv(in[i + 1]) >= 0 && hexv(in[i + 2]) >= 0) {
-            out[n++] = (uint8_t)(hexv(in[i + 1]) << 4 | hexv(in[i + 2]));
+        if (in[i] == '%' && i + 2 < len && kn_hexval(in[i + 1]) >= 0 && kn_hexval(in[i + 2]) >= 0) {
+            out[n++] = (uint8_t)(kn_hexval(in[i + 1]) << 4 | kn_hexval(in[i + 2]));
             i += 2;
         } else {
             out[n++] = in[i] == '+' ? ' ' : in[i];

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "hexfmt.h"
 
 static const char *const flow_states[] = {"new", "established", "closed"};
 static const char *const end_reasons[] = {"", "timeout", "forced", "shutdown", "tcp_reuse"};
@@ -424,6 +425,19 @@ static const char *packet_source(const kn_packet_t *p)
     case KN_TUN_IPIP: return p->parent && p->parent->ip_v == 6 ? "ipv6 tunnel" : "ipv4 tunnel";
     default: return "gtpu tunnel";
     }
+}
+
+json_object *kn_eve_hex(const uint8_t *b, size_t n, char sep)
+{
+    char small[200], *buf = n * 3 + 1 <= sizeof(small) ? small : malloc(n * 3 + 1);
+    json_object *o;
+
+    if (!buf)
+        return json_object_new_string("");
+    o = json_object_new_string(kn_hex(b, n, sep, buf));
+    if (buf != small)
+        free(buf);
+    return o;
 }
 
 void kn_eve_add_flow_ids(json_object *o, const kn_flow_info_t *fi)

@@ -4,17 +4,6 @@
 
 #include <stdio.h>
 
-static json_object *hex_string(kn_str_t v)
-{
-    char buf[2 * 64 + 1];
-    uint32_t i, n = v.len < 64 ? v.len : 64;
-
-    for (i = 0; i < n; i++)
-        snprintf(buf + 2 * i, 3, "%02x", v.p[i]);
-    buf[2 * n] = '\0';
-    return json_object_new_string(buf);
-}
-
 /* The peer id as text: printable ASCII as it is, anything else '.' (the hex form is exact). */
 static json_object *peer_id_text(kn_str_t v)
 {
@@ -31,7 +20,7 @@ static json_object *side_object(const kn_bt_side_t *sd)
     json_object *o = json_object_new_object(), *ext = json_object_new_array();
     unsigned bit;
 
-    json_object_object_add_ex(o, "peer_id", hex_string(sd->peer_id), NEW_KEY);
+    json_object_object_add_ex(o, "peer_id", kn_eve_hex(sd->peer_id.p, sd->peer_id.len, 0), NEW_KEY);
     json_object_object_add_ex(o, "peer_id_text", peer_id_text(sd->peer_id), NEW_KEY);
     if (sd->client.p)
         json_object_object_add_ex(o, "client", kn_eve_bytes_string(sd->client), NEW_KEY);
@@ -40,7 +29,8 @@ static json_object *side_object(const kn_bt_side_t *sd)
                                   NEW_KEY);
     if (sd->ext_client.p)
         json_object_object_add_ex(o, "ext_client", kn_eve_bytes_string(sd->ext_client), NEW_KEY);
-    json_object_object_add_ex(o, "reserved", hex_string(sd->reserved), NEW_KEY);
+    json_object_object_add_ex(o, "reserved",
+                              kn_eve_hex(sd->reserved.p, sd->reserved.len, 0), NEW_KEY);
     for (bit = 1; bit < (1u << KN_BT_EXT_COUNT); bit <<= 1)
         if (sd->extensions & bit)
             json_object_array_add(ext, json_object_new_string(kn_bt_extension_name(bit)));
@@ -54,7 +44,8 @@ json_object *kn_eve_bittorrent_object(kn_eve_t *e, const kn_bittorrent_info_t *i
 
     (void)e;
     if (in->info_hash.p)
-        json_object_object_add_ex(o, "info_hash", hex_string(in->info_hash), NEW_KEY);
+        json_object_object_add_ex(o, "info_hash",
+                                  kn_eve_hex(in->info_hash.p, in->info_hash.len, 0), NEW_KEY);
     if (in->info_hash_mismatch)
         json_object_object_add_ex(o, "info_hash_mismatch", json_object_new_boolean(1), NEW_KEY);
     if (in->client.peer_id.p)

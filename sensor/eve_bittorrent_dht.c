@@ -7,26 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static json_object *hex_string(kn_str_t v)
-{
-    char *buf = malloc((size_t)v.len * 2 + 1);
-    json_object *o;
-    uint32_t i;
-
-    if (!buf)
-        return json_object_new_string("");
-    for (i = 0; i < v.len; i++)
-        snprintf(buf + 2 * i, 3, "%02x", v.p[i]);
-    buf[2 * (size_t)v.len] = '\0';
-    o = json_object_new_string_len(buf, (int)(2 * v.len));
-    free(buf);
-    return o;
-}
-
 static void add_hex(json_object *o, const char *key, kn_str_t v)
 {
     if (v.p)
-        json_object_object_add_ex(o, key, hex_string(v), NEW_KEY);
+        json_object_object_add_ex(o, key, kn_eve_hex(v.p, v.len, 0), NEW_KEY);
 }
 
 static void add_int(json_object *o, const char *key, int64_t v)
@@ -120,7 +104,8 @@ json_object *kn_eve_bittorrent_dht_object(kn_eve_t *e, const kn_bt_dht_info_t *i
     json_object *o = json_object_new_object(), *err;
 
     (void)e;
-    json_object_object_add_ex(o, "transaction_id", hex_string(in->transaction_id), NEW_KEY);
+    json_object_object_add_ex(o, "transaction_id",
+                              kn_eve_hex(in->transaction_id.p, in->transaction_id.len, 0), NEW_KEY);
     add_hex(o, "client_version", in->client_version);
     if (in->request_type.p)
         json_object_object_add_ex(o, "request_type", kn_eve_bytes_string(in->request_type),

@@ -109,16 +109,8 @@ static json_object *srv_object(const kn_dns_rr_t *r)
 static json_object *sshfp_object(const kn_dns_rr_t *r)
 {
     json_object *o = json_object_new_object();
-    char *hex = malloc((size_t)r->rdata.len * 3 + 1);
-    uint32_t i;
 
-    if (hex) {
-        hex[0] = '\0';
-        for (i = 0; i < r->rdata.len; i++)
-            snprintf(hex + i * 3, 4, "%s%02x", i ? ":" : "", r->rdata.p[i]);
-        add(o, "fingerprint", json_object_new_string(hex));
-        free(hex);
-    }
+    add(o, "fingerprint", kn_eve_hex(r->rdata.p, r->rdata.len, ':'));
     add_u(o, "algo", r->num[0]);
     add_u(o, "type", r->num[1]);
     return o;
@@ -129,8 +121,7 @@ static json_object *opt_array(const kn_dns_rr_t *r)
 {
     json_object *a = json_object_new_array();
     const uint8_t *p = r->rdata.p;
-    uint32_t off = 0, n, i;
-    char *hex;
+    uint32_t off = 0, n;
 
     while (r->rdata.len - off >= 4) {
         json_object *o = json_object_new_object();
@@ -138,13 +129,7 @@ static json_object *opt_array(const kn_dns_rr_t *r)
         if (n > r->rdata.len - off - 4)
             n = r->rdata.len - off - 4;
         add_u(o, "code", (uint64_t)(p[off] << 8 | p[off + 1]));
-        if ((hex = malloc((size_t)n * 2 + 1))) {
-            for (i = 0; i < n; i++)
-                snprintf(hex + 2 * i, 3, "%02x", p[off + 4 + i]);
-            hex[2 * n] = '\0';
-            add(o, "data", json_object_new_string(hex));
-            free(hex);
-        }
+        add(o, "data", kn_eve_hex(p + off + 4, n, 0));
         json_object_array_add(a, o);
         off += 4 + n;
     }

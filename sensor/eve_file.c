@@ -143,19 +143,6 @@ static json_object *pe_object(const kn_pe_info_t *pe)
 
 /* ---- fileinfo --------------------------------------------------------------------------- */
 
-static void put_hex(json_object *o, const char *k, const uint8_t *b, size_t n)
-{
-    static const char hex[] = "0123456789abcdef";
-    char buf[65];
-    size_t i;
-
-    for (i = 0; i < n && i < 32; i++) {
-        buf[2 * i] = hex[b[i] >> 4];
-        buf[2 * i + 1] = hex[b[i] & 15];
-    }
-    json_object_object_add_ex(o, k, json_object_new_string_len(buf, (int)(2 * i)), NEW_KEY);
-}
-
 static void put_magic(kn_eve_t *e, json_object *o, const kn_file_info_t *f)
 {
     const char *m;
@@ -185,11 +172,12 @@ json_object *kn_eve_fileinfo_object(kn_eve_t *e, const kn_file_info_t *f, uint64
     put_bool(o, "gaps", f->gaps);
     json_object_object_add_ex(o, "state", json_object_new_string(state_name(f->state)), NEW_KEY);
     if (f->has_md5)
-        put_hex(o, "md5", f->md5, sizeof(f->md5));
+        json_object_object_add_ex(o, "md5", kn_eve_hex(f->md5, sizeof(f->md5), 0), NEW_KEY);
     if (f->has_sha1)
-        put_hex(o, "sha1", f->sha1, sizeof(f->sha1));
+        json_object_object_add_ex(o, "sha1", kn_eve_hex(f->sha1, sizeof(f->sha1), 0), NEW_KEY);
     if (f->has_sha256)
-        put_hex(o, "sha256", f->sha256, sizeof(f->sha256));
+        json_object_object_add_ex(o, "sha256",
+                                  kn_eve_hex(f->sha256, sizeof(f->sha256), 0), NEW_KEY);
     put_bool(o, "stored", stored);
     json_object_object_add_ex(o, "size", json_object_new_int64((int64_t)f->size), NEW_KEY);
     json_object_object_add_ex(o, "tx_id", json_object_new_int64((int64_t)tx_id), NEW_KEY);

@@ -61,6 +61,8 @@ void kn_eve_flow_head(kn_eve_t *e, json_object *o, const kn_event_t *ev, const c
                       int reverse);
 /* "flow_id", and "parent_id" for a flow another announced (FTP data), as Suricata */
 void kn_eve_add_flow_ids(json_object *o, const kn_flow_info_t *fi);
+/* The n bytes at b as a lower-case hex string, sep between bytes unless '\0'. */
+json_object *kn_eve_hex(const uint8_t *b, size_t n, char sep);
 /* "vlan": [..] when n > 0 */
 void kn_eve_add_vlans(json_object *o, const uint16_t *vlan, uint8_t n);
 /* src_ip/src_port (dest 0) or dest_ip/dest_port (dest 1); port < 0: none */

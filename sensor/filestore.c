@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hexfmt.h"
 #include "log.h"
 
 typedef struct open_file {
@@ -151,18 +152,6 @@ void kn_filestore_data(kn_filestore_t *fs, const kn_event_t *ev)
     }
 }
 
-static void hex(const uint8_t *b, size_t n, char *out)
-{
-    static const char digits[] = "0123456789abcdef";
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        out[2 * i] = digits[b[i] >> 4];
-        out[2 * i + 1] = digits[b[i] & 15];
-    }
-    out[2 * n] = '\0';
-}
-
 /* Moves the finished temporary copy to DIR/ab/abcd...; 1 when the store has it. */
 static int keep(kn_filestore_t *fs, open_file_t *o, const char *sha)
 {
@@ -202,7 +191,7 @@ int kn_filestore_close(kn_filestore_t *fs, const kn_event_t *ev)
         }
     }
     if (ok && fi->has_sha256) {
-        hex(fi->sha256, sizeof(fi->sha256), sha);
+        kn_hex(fi->sha256, sizeof(fi->sha256), 0, sha);
         ok = stored = keep(fs, o, sha);
     }
     if (stored)
