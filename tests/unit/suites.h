@@ -21,6 +21,7 @@ Suite *suite_match(void);
 Suite *suite_reasm(void);
 Suite *suite_detect(void);
 Suite *suite_applayer(void);
+Suite *suite_hexfmt(void);
 Suite *suite_app_expect(void);
 Suite *suite_app_http(void);
 Suite *suite_file(void);
