@@ -334,7 +334,7 @@ static const uint8_t *crypto_msg(kn_app_io_t *io, crypto_rx_t *rx, uint32_t *len
 
     if (rx->state != RX_COLLECT || !rx->nr || rx->lo[0] != 0 || (have = rx->hi[0]) < 4)
         return NULL;
-    need = 4 + ((uint32_t)rx->buf[1] << 16 | (uint32_t)rx->buf[2] << 8 | rx->buf[3]);
+    need = 4 + kn_rd_be24(rx->buf + 1);
     if (need > HELLO_MAX) {
         too_long(io, rx);
         return NULL;

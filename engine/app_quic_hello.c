@@ -263,7 +263,7 @@ static int hello_fields(builder_t *b, const uint8_t *body, uint32_t n, uint16_t 
     sb_num(&b->ja3, *legacy, 0);
     kn_tls_sb_str(&b->ja3, ",");
     for (i = 0; i + 1 < clen; i += 2) {
-        uint16_t cs = (uint16_t)(ciphers[i] << 8 | ciphers[i + 1]);
+        uint16_t cs = kn_rd_be16(ciphers + i);
         sb_num(&b->ja3, cs, i > 0);
         if (b->fp)
             fp_add(b->fp->ciphers, &b->fp->nciphers, cs);
@@ -325,7 +325,7 @@ int kn_quic_hello_parse(const uint8_t *msg, uint32_t len, kn_quic_hello_t *h)
     memset(h, 0, sizeof(*h));
     if (len < 4 || (msg[0] != HS_CLIENT_HELLO && msg[0] != HS_SERVER_HELLO))
         return len < 4 ? -1 : 1;
-    blen = (uint32_t)msg[1] << 16 | (uint32_t)msg[2] << 8 | msg[3];
+    blen = kn_rd_be24(msg + 1);
     if (blen > len - 4 || !(b = calloc(1, sizeof(*b))))
         return -1;
     b->client = h->client = msg[0] == HS_CLIENT_HELLO;

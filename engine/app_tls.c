@@ -165,7 +165,7 @@ static int probe(const uint8_t *d, uint32_t len, int dir)
         return KN_DECLINED;
     if (len < 6)
         return KN_AGAIN;
-    rlen = (uint16_t)(d[3] << 8 | d[4]);
+    rlen = kn_rd_be16(d + 3);
     if (!rlen || rlen > REC_MAX) /* a hello may be spread over tiny records */
         return KN_DECLINED;
     return d[5] == (dir == KN_TOSERVER ? HS_CLIENT_HELLO : HS_SERVER_HELLO) ? KN_OK : KN_DECLINED;
@@ -592,7 +592,7 @@ static void client_hello(kn_app_io_t *io, tls_state_t *st, const uint8_t *b, uin
     memcpy(st->csid, h.sid, h.sid_len);
     st->csid_len = h.sid_len;
     for (i = 0; i + 1 < h.ciphers_len; i += 2)
-        add_id(fp->ciphers, &fp->nciphers, (uint16_t)(h.ciphers[i] << 8 | h.ciphers[i + 1]));
+        add_id(fp->ciphers, &fp->nciphers, kn_rd_be16(h.ciphers + i));
     kn_cur_init(&c, h.exts, h.exts_len);
     while ((rc = ext_next(&c, &type, &body)) == 1) {
         add_id(fp->exts, &fp->nexts, type);
@@ -699,13 +699,13 @@ static void certificate(kn_app_io_t *io, tls_state_t *st, uint8_t *b, uint32_t n
     st->cert_seen = 1;
     st->cert_msg = b;
     kn_cur_init(&c, b, n);
-    total = (uint32_t)kn_cur_u8(&c) << 16 | kn_cur_be16(&c);
+    total = kn_cur_be24(&c);
     if (c.err || total != kn_cur_left(&c)) {
         kn_app_anomaly(io, KN_ANOM_APP_TLS_CERTIFICATE_INVALID_LENGTH);
         return;
     }
     while (kn_cur_left(&c)) {
-        uint32_t len = (uint32_t)kn_cur_u8(&c) << 16 | kn_cur_be16(&c);
+        uint32_t len = kn_cur_be24(&c);
         const uint8_t *der = kn_cur_take(&c, len);
         if (c.err || !len) {
             kn_app_anomaly(io, KN_ANOM_APP_TLS_CERTIFICATE_INVALID_LENGTH);
@@ -786,7 +786,7 @@ static int hs_start(kn_app_io_t *io, tls_state_t *st, int dir)
     tls_dir_t *t = &st->d[dir];
     uint8_t *nb;
 
-    t->msg_len = (uint32_t)t->hs[1] << 16 | (uint32_t)t->hs[2] << 8 | t->hs[3];
+    t->msg_len = kn_rd_be24(t->hs + 1);
     t->msg_have = 0;
     t->msg_keep = 0;
     if (!hs_known(t->hs[0])) {
@@ -866,7 +866,7 @@ static int record_start(kn_app_io_t *io, tls_state_t *st, int dir)
     tls_dir_t *t = &st->d[dir];
     uint8_t type = t->hdr[0];
 
-    t->rec_len = t->rec_left = (uint32_t)t->hdr[3] << 8 | t->hdr[4];
+    t->rec_len = t->rec_left = kn_rd_be16(t->hdr + 3);
     t->rec_type = type;
     t->hb_have = 0;
     if (type < REC_CCS || type > REC_HEARTBEAT) {
@@ -905,7 +905,7 @@ static void record_end(kn_app_io_t *io, tls_state_t *st, int dir)
     t->hdr_have = 0;
     if (t->rec_type != REC_HEARTBEAT || t->encrypted || t->hb_have < 3)
         return;
-    plen = (uint32_t)t->hb[1] << 8 | t->hb[2];
+    plen = kn_rd_be16(t->hb + 1);
     if (plen + 3 + 16 > t->rec_len)
         kn_app_anomaly(io, KN_ANOM_APP_TLS_OVERFLOW_HEARTBEAT_MESSAGE);
 }

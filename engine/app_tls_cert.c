@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "hexfmt.h"
+#include "cursor.h"
 
 void kn_tls_sb_add(kn_tls_sb_t *s, const void *d, size_t n)
 {
@@ -123,9 +124,9 @@ static void sb_bmp(kn_tls_sb_t *s, const uint8_t *d, size_t n)
     uint8_t u[4];
 
     for (i = 0; i + 1 < n; i += 2) {
-        c = (uint32_t)d[i] << 8 | d[i + 1];
+        c = kn_rd_be16(d + i);
         if (c >= 0xd800 && c < 0xdc00 && i + 3 < n) {
-            lo = (uint32_t)d[i + 2] << 8 | d[i + 3];
+            lo = kn_rd_be16(d + i + 2);
             if (lo < 0xdc00 || lo > 0xdfff)
                 continue;
             c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);

@@ -73,6 +73,12 @@ static inline uint16_t kn_cur_be16(kn_cursor_t *c)
     return b ? (uint16_t)((b[0] << 8) | b[1]) : 0;
 }
 
+static inline uint32_t kn_cur_be24(kn_cursor_t *c) /* TLS/QUIC handshake lengths */
+{
+    const uint8_t *b = kn_cur_take(c, 3);
+    return b ? ((uint32_t)b[0] << 16) | ((uint32_t)b[1] << 8) | b[2] : 0;
+}
+
 static inline uint32_t kn_cur_be32(kn_cursor_t *c)
 {
     const uint8_t *b = kn_cur_take(c, 4);
@@ -96,6 +102,11 @@ static inline uint32_t kn_cur_le32(kn_cursor_t *c)
 static inline uint16_t kn_rd_be16(const uint8_t *b)
 {
     return (uint16_t)((b[0] << 8) | b[1]);
+}
+
+static inline uint32_t kn_rd_be24(const uint8_t *b)
+{
+    return ((uint32_t)b[0] << 16) | ((uint32_t)b[1] << 8) | b[2];
 }
 
 static inline uint32_t kn_rd_be32(const uint8_t *b)

@@ -4,8 +4,10 @@
  * eight groups of four hex digits. */
 #include "eve_private.h"
 
-#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "cursor.h"
 
 static void add_hex(json_object *o, const char *key, kn_str_t v)
 {
@@ -18,19 +20,14 @@ static void add_int(json_object *o, const char *key, int64_t v)
     json_object_object_add_ex(o, key, json_object_new_int64(v), NEW_KEY);
 }
 
-/* 4 bytes dotted, 16 bytes as Suricata 7 writes them (groups of four, uncompressed). */
+/* A compact node's address (4 or 16 bytes) as eve writes every address. */
 static json_object *ip_string(const uint8_t *a, int v6)
 {
+    kn_addr_t ad = {{0}};
     char buf[48];
-    int i, n = 0;
 
-    if (!v6) {
-        snprintf(buf, sizeof(buf), "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
-        return json_object_new_string(buf);
-    }
-    for (i = 0; i < 16; i += 2)
-        n += snprintf(buf + n, sizeof(buf) - (size_t)n, "%s%02x%02x", i ? ":" : "", a[i],
-                      a[i + 1]);
+    memcpy(ad.b, a, v6 ? 16 : 4);
+    kn_eve_addr(v6 ? 6 : 4, &ad, buf);
     return json_object_new_string(buf);
 }
 
@@ -47,7 +44,7 @@ static void add_nodes(json_object *o, const char *key, kn_str_t v, int v6)
         n = json_object_new_object();
         add_hex(n, "id", (kn_str_t){v.p + off, 20});
         json_object_object_add_ex(n, "ip", ip_string(v.p + off + 20, v6), NEW_KEY);
-        add_int(n, "port", (v.p[off + item - 2] << 8) | v.p[off + item - 1]);
+        add_int(n, "port", kn_rd_be16(v.p + off + item - 2));
         json_object_array_add(a, n);
     }
     json_object_object_add_ex(o, key, a, NEW_KEY);
@@ -66,7 +63,7 @@ static void add_values(json_object *o, const kn_str_t *v, uint16_t n)
         uint32_t port_at = v6 ? 16 : 4;
         p = json_object_new_object();
         json_object_object_add_ex(p, "ip", ip_string(v[i].p, v6), NEW_KEY);
-        add_int(p, "port", (v[i].p[port_at] << 8) | v[i].p[port_at + 1]);
+        add_int(p, "port", kn_rd_be16(v[i].p + port_at));
         json_object_array_add(a, p);
     }
     json_object_object_add_ex(o, "values", a, NEW_KEY);

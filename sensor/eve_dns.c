@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cursor.h"
+
 #define MAX_GROUPS 16
 
 /* Suricata's text of bytes that may not be UTF-8 (its jsonbuilder string_from_bytes). */
@@ -125,10 +127,10 @@ static json_object *opt_array(const kn_dns_rr_t *r)
 
     while (r->rdata.len - off >= 4) {
         json_object *o = json_object_new_object();
-        n = (uint32_t)(p[off + 2] << 8 | p[off + 3]);
+        n = kn_rd_be16(p + off + 2);
         if (n > r->rdata.len - off - 4)
             n = r->rdata.len - off - 4;
-        add_u(o, "code", (uint64_t)(p[off] << 8 | p[off + 1]));
+        add_u(o, "code", kn_rd_be16(p + off));
         add(o, "data", kn_eve_hex(p + off + 4, n, 0));
         json_object_array_add(a, o);
         off += 4 + n;
