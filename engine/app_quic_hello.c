@@ -42,17 +42,6 @@ typedef struct builder {
     kn_tls_chfp_t *fp; /* ClientHello only: the JA4 input */
 } builder_t;
 
-static int is_grease(uint16_t v)
-{
-    return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff); /* RFC 8701 2 */
-}
-
-static void fp_add(uint16_t *v, unsigned *n, uint16_t id)
-{
-    if (!is_grease(id) && *n < KN_TLS_MAX_IDS)
-        v[(*n)++] = id;
-}
-
 static void sb_num(kn_tls_sb_t *s, unsigned v, int dash)
 {
     char num[12];
@@ -152,15 +141,15 @@ static void u16_list(builder_t *b, kn_cursor_t *c, int lenbytes, int ext)
         if (ext == EXT_GROUPS) {
             sb_num(&b->groups, v, b->groups.len > 0);
             if (b->fp)
-                fp_add(b->fp->groups, &b->fp->ngroups, v);
+                kn_tls_fp_add(b->fp->groups, &b->fp->ngroups, v);
         } else if (ext == EXT_SIGALGS) {
             snprintf(num, sizeof(num), "%u", v);
             add_value(b, num, strlen(num));
             if (b->fp)
-                fp_add(b->fp->sigalgs, &b->fp->nsigalgs, v);
+                kn_tls_fp_add(b->fp->sigalgs, &b->fp->nsigalgs, v);
         } else { /* supported_versions */
             add_version(b, v);
-            if (b->fp && !is_grease(v) && v > b->fp->max_version)
+            if (b->fp && !kn_tls_is_grease(v) && v > b->fp->max_version)
                 b->fp->max_version = v;
         }
     }
@@ -216,7 +205,7 @@ static void extensions(builder_t *b, const uint8_t *p, size_t n)
         const uint8_t *d = kn_cur_take(&c, len);
         sb_num(&b->ja3, type, k++ > 0);
         if (b->fp)
-            fp_add(b->fp->exts, &b->fp->nexts, type);
+            kn_tls_fp_add(b->fp->exts, &b->fp->nexts, type);
         if (b->n_exts < MAX_EXTS) {
             b->ext[b->n_exts].type = type;
             b->ext[b->n_exts].first = (uint16_t)b->n_vals;
@@ -266,7 +255,7 @@ static int hello_fields(builder_t *b, const uint8_t *body, uint32_t n, uint16_t 
         uint16_t cs = kn_rd_be16(ciphers + i);
         sb_num(&b->ja3, cs, i > 0);
         if (b->fp)
-            fp_add(b->fp->ciphers, &b->fp->nciphers, cs);
+            kn_tls_fp_add(b->fp->ciphers, &b->fp->nciphers, cs);
     }
     kn_tls_sb_str(&b->ja3, ",");
     extensions(b, exts, elen);

@@ -111,11 +111,6 @@ typedef struct tls_state {
     size_t mem;        /* bytes allocated for this flow */
 } tls_state_t;
 
-static int is_grease(uint16_t v)
-{
-    /* RFC 8701 2: 0x0A0A, 0x1A1A ... 0xFAFA */
-    return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff);
-}
 
 /* Seconds of packet time: certificate validity is judged when the capture saw it. */
 static int64_t io_now(const kn_app_io_t *io)
@@ -338,18 +333,12 @@ static int ext_next(kn_cursor_t *c, uint16_t *type, kn_cursor_t *body)
 /* What the ClientHello contributes to JA3 and JA4 (app_tls_private.h, shared with QUIC). */
 typedef kn_tls_chfp_t chfp_t;
 
-static void add_id(uint16_t *v, unsigned *n, uint16_t id)
-{
-    if (!is_grease(id) && *n < MAX_IDS)
-        v[(*n)++] = id;
-}
-
 static void u16_list(kn_cursor_t *c, size_t lenbytes, uint16_t *v, unsigned *n)
 {
     size_t len = lenbytes == 1 ? kn_cur_u8(c) : kn_cur_be16(c), i;
 
     for (i = 0; i + 1 < len && !c->err; i += 2)
-        add_id(v, n, kn_cur_be16(c));
+        kn_tls_fp_add(v, n, kn_cur_be16(c));
 }
 
 /* RFC 6066 3: server_name_list, one host_name of 1..255 bytes (Suricata's limits). */
@@ -436,7 +425,7 @@ static void client_ext(kn_app_io_t *io, tls_state_t *st, uint16_t type, kn_curso
             uint16_t v = kn_cur_be16(c);
             if (!i)
                 st->client_version = v; /* Suricata takes the first (preferred) entry */
-            if (!is_grease(v) && v > fp->max_version)
+            if (!kn_tls_is_grease(v) && v > fp->max_version)
                 fp->max_version = v;
         }
         break;
@@ -592,10 +581,10 @@ static void client_hello(kn_app_io_t *io, tls_state_t *st, const uint8_t *b, uin
     memcpy(st->csid, h.sid, h.sid_len);
     st->csid_len = h.sid_len;
     for (i = 0; i + 1 < h.ciphers_len; i += 2)
-        add_id(fp->ciphers, &fp->nciphers, kn_rd_be16(h.ciphers + i));
+        kn_tls_fp_add(fp->ciphers, &fp->nciphers, kn_rd_be16(h.ciphers + i));
     kn_cur_init(&c, h.exts, h.exts_len);
     while ((rc = ext_next(&c, &type, &body)) == 1) {
-        add_id(fp->exts, &fp->nexts, type);
+        kn_tls_fp_add(fp->exts, &fp->nexts, type);
         client_ext(io, st, type, &body, fp);
     }
     if (rc < 0)
@@ -662,7 +651,7 @@ static void server_hello_fields(kn_app_io_t *io, tls_state_t *st, const hello_t 
         st->resumed = 1; /* RFC 5246 7.4.1.3: the server echoes the id it resumes */
     kn_cur_init(&c, h->exts, h->exts_len);
     while ((rc = ext_next(&c, &type, &body)) == 1) {
-        add_id(exts, &nexts, type);
+        kn_tls_fp_add(exts, &nexts, type);
         server_ext(io, st, type, &body);
     }
     if (rc < 0)

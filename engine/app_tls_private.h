@@ -48,6 +48,19 @@ void kn_tls_sb_hex(kn_tls_sb_t *s, const uint8_t *d, size_t n, int upper, const 
 /* What a ClientHello contributes to JA3 (salesforce/ja3) and JA4 (FoxIO JA4.md), GREASE (RFC
  * 8701) left out; filled by app_tls.c and app_quic_hello.c. */
 #define KN_TLS_MAX_IDS 512
+
+/* RFC 8701 2: the GREASE values 0x0A0A, 0x1A1A ... 0xFAFA, left out of JA3 and JA4. */
+static inline int kn_tls_is_grease(uint16_t v)
+{
+    return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff);
+}
+
+/* Appends id to the list v of *n ids (at most KN_TLS_MAX_IDS), GREASE left out. */
+static inline void kn_tls_fp_add(uint16_t *v, unsigned *n, uint16_t id)
+{
+    if (!kn_tls_is_grease(id) && *n < KN_TLS_MAX_IDS)
+        v[(*n)++] = id;
+}
 #define KN_TLS_JA4_LEN 40
 
 typedef struct kn_tls_chfp {
