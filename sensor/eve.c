@@ -427,6 +427,64 @@ static const char *packet_source(const kn_packet_t *p)
     }
 }
 
+/* Length of the valid UTF-8 sequence at p (1..4), or 0 when it is not one. */
+static size_t utf8_seq(const uint8_t *p, size_t n)
+{
+    size_t len, i;
+    uint32_t cp;
+
+    if (p[0] < 0x80)
+        return 1;
+    if ((p[0] & 0xe0) == 0xc0)
+        len = 2, cp = p[0] & 0x1f;
+    else if ((p[0] & 0xf0) == 0xe0)
+        len = 3, cp = p[0] & 0x0f;
+    else if ((p[0] & 0xf8) == 0xf0)
+        len = 4, cp = p[0] & 0x07;
+    else
+        return 0;
+    if (len > n)
+        return 0;
+    for (i = 1; i < len; i++) {
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+        cp = cp << 6 | (p[i] & 0x3f);
+    }
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+        cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return len;
+}
+
+json_object *kn_eve_bytes(kn_str_t s)
+{
+    static const char hex[] = "0123456789abcdef";
+    json_object *o;
+    size_t i, k, bad = 0;
+    char *buf;
+
+    if (!s.p)
+        return json_object_new_string("");
+    for (i = 0; i < s.len; i += k)
+        if (!(k = utf8_seq(s.p + i, s.len - i)))
+            bad = 1, k = 1;
+    if (!bad)
+        return json_object_new_string_len((const char *)s.p, (int)s.len);
+    if (!(buf = malloc((size_t)s.len * 4 + 1)))
+        return json_object_new_string("");
+    for (i = k = 0; i < s.len; i++) {
+        if (s.p[i] < 0x80) {
+            buf[k++] = (char)s.p[i];
+            continue;
+        }
+        buf[k++] = '\\', buf[k++] = 'x';
+        buf[k++] = hex[s.p[i] >> 4], buf[k++] = hex[s.p[i] & 15];
+    }
+    o = json_object_new_string_len(buf, (int)k);
+    free(buf);
+    return o;
+}
+
 json_object *kn_eve_hex(const uint8_t *b, size_t n, char sep)
 {
     char small[200], *buf = n * 3 + 1 <= sizeof(small) ? small : malloc(n * 3 + 1);

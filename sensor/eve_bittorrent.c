@@ -23,12 +23,12 @@ static json_object *side_object(const kn_bt_side_t *sd)
     json_object_object_add_ex(o, "peer_id", kn_eve_hex(sd->peer_id.p, sd->peer_id.len, 0), NEW_KEY);
     json_object_object_add_ex(o, "peer_id_text", peer_id_text(sd->peer_id), NEW_KEY);
     if (sd->client.p)
-        json_object_object_add_ex(o, "client", kn_eve_bytes_string(sd->client), NEW_KEY);
+        json_object_object_add_ex(o, "client", kn_eve_bytes(sd->client), NEW_KEY);
     if (sd->client_version.p)
-        json_object_object_add_ex(o, "client_version", kn_eve_bytes_string(sd->client_version),
+        json_object_object_add_ex(o, "client_version", kn_eve_bytes(sd->client_version),
                                   NEW_KEY);
     if (sd->ext_client.p)
-        json_object_object_add_ex(o, "ext_client", kn_eve_bytes_string(sd->ext_client), NEW_KEY);
+        json_object_object_add_ex(o, "ext_client", kn_eve_bytes(sd->ext_client), NEW_KEY);
     json_object_object_add_ex(o, "reserved",
                               kn_eve_hex(sd->reserved.p, sd->reserved.len, 0), NEW_KEY);
     for (bit = 1; bit < (1u << KN_BT_EXT_COUNT); bit <<= 1)

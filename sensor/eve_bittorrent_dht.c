@@ -105,12 +105,12 @@ json_object *kn_eve_bittorrent_dht_object(kn_eve_t *e, const kn_bt_dht_info_t *i
                               kn_eve_hex(in->transaction_id.p, in->transaction_id.len, 0), NEW_KEY);
     add_hex(o, "client_version", in->client_version);
     if (in->request_type.p)
-        json_object_object_add_ex(o, "request_type", kn_eve_bytes_string(in->request_type),
+        json_object_object_add_ex(o, "request_type", kn_eve_bytes(in->request_type),
                                   NEW_KEY);
     if (in->has_error) {
         err = json_object_new_object();
         add_int(err, "num", in->error.num);
-        json_object_object_add_ex(err, "msg", kn_eve_bytes_string(in->error.msg), NEW_KEY);
+        json_object_object_add_ex(err, "msg", kn_eve_bytes(in->error.msg), NEW_KEY);
         json_object_object_add_ex(o, "error", err, NEW_KEY);
     }
     if (in->has_request)

@@ -13,54 +13,6 @@
 
 #define MAX_GROUPS 16
 
-/* Suricata's text of bytes that may not be UTF-8 (its jsonbuilder string_from_bytes). */
-static int utf8_ok(const uint8_t *p, uint32_t n)
-{
-    uint32_t i = 0, k, need;
-
-    while (i < n) {
-        uint8_t c = p[i];
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        need = c >= 0xF0 && c <= 0xF4 ? 3 : c >= 0xE0 ? 2 : c >= 0xC2 && c < 0xE0 ? 1 : 0;
-        if (!need || c > 0xF4 || n - i - 1 < need)
-            return 0;
-        for (k = 1; k <= need; k++)
-            if ((p[i + k] & 0xC0) != 0x80)
-                return 0;
-        if ((c == 0xE0 && p[i + 1] < 0xA0) || (c == 0xED && p[i + 1] > 0x9F) ||
-            (c == 0xF0 && p[i + 1] < 0x90) || (c == 0xF4 && p[i + 1] > 0x8F))
-            return 0;
-        i += need + 1;
-    }
-    return 1;
-}
-
-static json_object *bytes_str(const uint8_t *p, uint32_t n)
-{
-    char *buf, *w;
-    uint32_t i;
-    json_object *o;
-
-    if (!p)
-        return json_object_new_string("");
-    if (utf8_ok(p, n))
-        return json_object_new_string_len((const char *)p, (int)n);
-    if (!(buf = malloc((size_t)n * 4 + 1)))
-        return json_object_new_string("");
-    for (w = buf, i = 0; i < n; i++) {
-        if (p[i] < 0x80)
-            *w++ = (char)p[i];
-        else
-            w += snprintf(w, 5, "\\x%02x", p[i]);
-    }
-    o = json_object_new_string_len(buf, (int)(w - buf));
-    free(buf);
-    return o;
-}
-
 static void add(json_object *o, const char *k, json_object *v)
 {
     json_object_object_add_ex(o, k, v, NEW_KEY);
@@ -88,10 +40,10 @@ static json_object *soa_object(const kn_dns_rr_t *r)
     static const char *const keys[5] = {"serial", "refresh", "retry", "expire", "minimum"};
     int i;
 
-    add(o, "mname", bytes_str(r->rdata.p, r->rdata.len));
+    add(o, "mname", kn_eve_bytes(r->rdata));
     if (r->rdata_truncated)
         add(o, "mname_truncated", json_object_new_boolean(1));
-    add(o, "rname", bytes_str(r->rdata2.p, r->rdata2.len));
+    add(o, "rname", kn_eve_bytes(r->rdata2));
     for (i = 0; i < 5; i++)
         add_u(o, keys[i], r->num[i]);
     return o;
@@ -104,7 +56,7 @@ static json_object *srv_object(const kn_dns_rr_t *r)
     add_u(o, "priority", r->num[0]);
     add_u(o, "weight", r->num[1]);
     add_u(o, "port", r->num[2]);
-    add(o, "name", bytes_str(r->rdata.p, r->rdata.len));
+    add(o, "name", kn_eve_bytes(r->rdata));
     return o;
 }
 
@@ -160,18 +112,18 @@ static json_object *rr_object(const kn_dns_rr_t *r, const uint8_t *txt, uint32_t
     json_object *o = json_object_new_object();
     char tb[8];
 
-    add(o, "rrname", bytes_str(r->name.p, r->name.len));
+    add(o, "rrname", kn_eve_bytes(r->name));
     if (r->name_truncated && marks)
         add(o, "rrname_truncated", json_object_new_boolean(1));
     add(o, "rrtype", json_object_new_string(type_text(r->type, tb)));
     add_u(o, "ttl", r->ttl);
     switch (r->kind) {
     case KN_DNS_RD_TEXT:
-        add(o, "rdata", bytes_str(r->rdata.p, r->rdata.len));
+        add(o, "rdata", kn_eve_bytes(r->rdata));
         if (r->rdata_truncated && marks)
             add(o, "rdata_truncated", json_object_new_boolean(1));
         break;
-    case KN_DNS_RD_TXT: add(o, "rdata", bytes_str(txt, txt_len)); break;
+    case KN_DNS_RD_TXT: add(o, "rdata", kn_eve_bytes((kn_str_t){txt, txt_len})); break;
     case KN_DNS_RD_SOA: add(o, "soa", soa_object(r)); break;
     case KN_DNS_RD_SRV: add(o, "srv", srv_object(r)); break;
     case KN_DNS_RD_SSHFP: add(o, "sshfp", sshfp_object(r)); break;
@@ -228,11 +180,11 @@ static json_object *grouped_object(const kn_dns_info_t *in)
         const kn_dns_rr_t *r = &in->answers[i];
         switch (r->kind) {
         case KN_DNS_RD_TEXT:
-            json_object_array_add(group_of(g, r), bytes_str(r->rdata.p, r->rdata.len));
+            json_object_array_add(group_of(g, r), kn_eve_bytes(r->rdata));
             break;
         case KN_DNS_RD_TXT:
             for (at = 0; next_txt(r, &at, &s, &len);)
-                json_object_array_add(group_of(g, r), bytes_str(s, len));
+                json_object_array_add(group_of(g, r), kn_eve_bytes((kn_str_t){s, len}));
             break;
         case KN_DNS_RD_SOA: json_object_array_add(group_of(g, r), soa_object(r)); break;
         case KN_DNS_RD_SRV: json_object_array_add(group_of(g, r), srv_object(r)); break;
@@ -296,7 +248,7 @@ static json_object *queries_array(const kn_dns_info_t *in)
     for (i = 0; i < in->n_queries; i++) {
         const kn_dns_rr_t *q = &in->queries[i];
         json_object *o = json_object_new_object();
-        add(o, "rrname", bytes_str(q->name.p, q->name.len));
+        add(o, "rrname", kn_eve_bytes(q->name));
         add(o, "rrtype", json_object_new_string(type_text(q->type, tb)));
         if (q->name_truncated)
             add(o, "rrname_truncated", json_object_new_boolean(1));

@@ -37,7 +37,7 @@ static void reply_line(json_object **cc, json_object *reply, const uint8_t *l, u
         text.len = n >= 4 ? n - 4 : 0;
     }
     if (text.len && !blank_text(text.p, text.len))
-        json_object_array_add(reply, kn_eve_bytes_string(text));
+        json_object_array_add(reply, kn_eve_bytes(text));
 }
 
 static void add_replies(json_object *o, const kn_ftp_info_t *info)
@@ -70,9 +70,9 @@ json_object *kn_eve_ftp_object(kn_eve_t *e, const kn_ftp_info_t *info)
 
     (void)e;
     if (info->command.len)
-        json_object_object_add_ex(o, "command", kn_eve_bytes_string(info->command), NEW_KEY);
+        json_object_object_add_ex(o, "command", kn_eve_bytes(info->command), NEW_KEY);
     if (info->has_data) {
-        json_object_object_add_ex(o, "command_data", kn_eve_bytes_string(info->command_data),
+        json_object_object_add_ex(o, "command_data", kn_eve_bytes(info->command_data),
                                   NEW_KEY);
         json_object_object_add_ex(o, "command_truncated",
                                   json_object_new_boolean(info->command_truncated), NEW_KEY);
@@ -100,8 +100,8 @@ json_object *kn_eve_ftp_data_object(kn_eve_t *e, const kn_ftp_data_info_t *info)
 
     (void)e;
     if (info->filename.p)
-        json_object_object_add_ex(o, "filename", kn_eve_bytes_string(info->filename), NEW_KEY);
+        json_object_object_add_ex(o, "filename", kn_eve_bytes(info->filename), NEW_KEY);
     if (info->command.p)
-        json_object_object_add_ex(o, "command", kn_eve_bytes_string(info->command), NEW_KEY);
+        json_object_object_add_ex(o, "command", kn_eve_bytes(info->command), NEW_KEY);
     return o;
 }

@@ -8,68 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Length of the valid UTF-8 sequence at p (1..4), or 0 when it is not one. */
-static size_t utf8_seq(const uint8_t *p, size_t n)
-{
-    size_t len, i;
-    uint32_t cp;
-
-    if (p[0] < 0x80)
-        return 1;
-    if ((p[0] & 0xe0) == 0xc0)
-        len = 2, cp = p[0] & 0x1f;
-    else if ((p[0] & 0xf0) == 0xe0)
-        len = 3, cp = p[0] & 0x0f;
-    else if ((p[0] & 0xf8) == 0xf0)
-        len = 4, cp = p[0] & 0x07;
-    else
-        return 0;
-    if (len > n)
-        return 0;
-    for (i = 1; i < len; i++) {
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-        cp = cp << 6 | (p[i] & 0x3f);
-    }
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-        cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    return len;
-}
-
-/* Bytes as a JSON string the way Suricata's writer makes them: valid UTF-8 as it is, otherwise
- * every byte above 0x7f as the text \xHH (json-c escapes the control characters). */
-static json_object *bytes_string(kn_str_t s)
-{
-    static const char hex[] = "0123456789abcdef";
-    json_object *o;
-    size_t i, k, bad = 0;
-    char *buf;
-
-    for (i = 0; i < s.len; i += k)
-        if (!(k = utf8_seq(s.p + i, s.len - i)))
-            bad = 1, k = 1;
-    if (!bad)
-        return json_object_new_string_len((const char *)s.p, (int)s.len);
-    if (!(buf = malloc((size_t)s.len * 4 + 1)))
-        return json_object_new_string("");
-    for (i = k = 0; i < s.len; i++) {
-        if (s.p[i] < 0x80) {
-            buf[k++] = (char)s.p[i];
-            continue;
-        }
-        buf[k++] = '\\', buf[k++] = 'x';
-        buf[k++] = hex[s.p[i] >> 4], buf[k++] = hex[s.p[i] & 15];
-    }
-    o = json_object_new_string_len(buf, (int)k);
-    free(buf);
-    return o;
-}
-
 static void put(json_object *o, const char *key, kn_str_t s)
 {
     if (s.p)
-        json_object_object_add_ex(o, key, bytes_string(s), NEW_KEY);
+        json_object_object_add_ex(o, key, kn_eve_bytes(s), NEW_KEY);
 }
 
 static json_object *headers(const kn_header_t *h, uint16_t n)
@@ -79,8 +21,8 @@ static json_object *headers(const kn_header_t *h, uint16_t n)
 
     for (i = 0; i < n; i++) {
         json_object *o = json_object_new_object();
-        json_object_object_add_ex(o, "name", bytes_string(h[i].name), NEW_KEY);
-        json_object_object_add_ex(o, "value", bytes_string(h[i].value), NEW_KEY);
+        json_object_object_add_ex(o, "name", kn_eve_bytes(h[i].name), NEW_KEY);
+        json_object_object_add_ex(o, "value", kn_eve_bytes(h[i].value), NEW_KEY);
         json_object_array_add(a, o);
     }
     return a;
@@ -120,7 +62,3 @@ json_object *kn_eve_http_object(kn_eve_t *e, const kn_http_info_t *info)
     return o;
 }
 
-json_object *kn_eve_bytes(kn_str_t s)
-{
-    return bytes_string(s);
-}

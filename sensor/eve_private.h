@@ -77,7 +77,8 @@ json_object *kn_eve_dns_object(kn_eve_t *e, const kn_dns_info_t *info);
 json_object *kn_eve_tls_object(kn_eve_t *e, const kn_tls_info_t *info);
 json_object *kn_eve_ssh_object(kn_eve_t *e, const kn_ssh_info_t *info);
 
-/* Bytes as Suricata writes them: UTF-8 as is, other bytes above 0x7f as \xHH (eve_http.c). */
+/* Wire bytes as Suricata writes them (its string_from_bytes): valid UTF-8 as is, otherwise every
+ * byte above 0x7f as the text \xHH; NULL as "". */
 json_object *kn_eve_bytes(kn_str_t s);
 
 /* Files (eve_file.c): libmagic opened and closed with the writer; a fileinfo event; the
@@ -97,7 +98,6 @@ json_object *kn_eve_ftp_data_object(kn_eve_t *e, const kn_ftp_data_info_t *info)
 void kn_eve_app_extra(kn_eve_t *e, json_object *o, int app, const void *info);
 /* Wire bytes as a JSON string as Suricata writes them: valid UTF-8 as is, other bytes "\xNN"
  * (eve_ssh.c). */
-json_object *kn_eve_bytes_string(kn_str_t v);
 json_object *kn_eve_quic_object(kn_eve_t *e, const kn_quic_info_t *info);
 /* kanshi's own objects (docs/eve.md), and Suricata's bittorrent_dht */
 json_object *kn_eve_irc_object(kn_eve_t *e, const kn_irc_info_t *info);

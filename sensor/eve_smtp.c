@@ -12,7 +12,7 @@
 static void add_str(json_object *o, const char *key, kn_str_t v)
 {
     if (v.p)
-        json_object_object_add_ex(o, key, kn_eve_bytes_string(v), NEW_KEY);
+        json_object_object_add_ex(o, key, kn_eve_bytes(v), NEW_KEY);
 }
 
 static void add_list(json_object *o, const char *key, const kn_str_t *v, uint16_t n)
@@ -24,7 +24,7 @@ static void add_list(json_object *o, const char *key, const kn_str_t *v, uint16_
         return;
     a = json_object_new_array();
     for (i = 0; i < n; i++)
-        json_object_array_add(a, kn_eve_bytes_string(v[i]));
+        json_object_array_add(a, kn_eve_bytes(v[i]));
     json_object_object_add_ex(o, key, a, NEW_KEY);
 }
 
@@ -63,7 +63,7 @@ static void add_split(json_object *o, const char *key, kn_str_t v)
             e--;
         part.p = v.p + s;
         part.len = e - s;
-        json_object_array_add(a, kn_eve_bytes_string(part));
+        json_object_array_add(a, kn_eve_bytes(part));
         i++;
     }
     json_object_object_add_ex(o, key, a, NEW_KEY);

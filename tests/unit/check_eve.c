@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "eve.h"
+#include "eve_private.h"
 #include "output.h"
 #include "suites.h"
 
@@ -275,6 +276,29 @@ START_TEST(disabled_types_are_not_written)
 }
 END_TEST
 
+static const char *bytes_text(const char *b, uint32_t n)
+{
+    static char text[128];
+    json_object *o = kn_eve_bytes((kn_str_t){(const uint8_t *)b, n});
+
+    snprintf(text, sizeof(text), "%s", json_object_get_string(o));
+    json_object_put(o);
+    return text;
+}
+
+/* Wire bytes: valid UTF-8 as it is; otherwise every byte above 0x7f as \xHH, overlong forms
+ * and UTF-16 surrogates included (json-c would pass them through as invalid UTF-8). */
+START_TEST(wire_bytes_as_suricata)
+{
+    ck_assert_str_eq(bytes_text("caf\xc3\xa9", 5), "caf\xc3\xa9");
+    ck_assert_str_eq(bytes_text("a\xff", 2), "a\\xff");
+    ck_assert_str_eq(bytes_text("\xc0\xaf", 2), "\\xc0\\xaf");         /* overlong '/' */
+    ck_assert_str_eq(bytes_text("\xed\xa0\x80", 3), "\\xed\\xa0\\x80"); /* surrogate */
+    ck_assert_str_eq(bytes_text("\xe2\x82", 2), "\\xe2\\x82");         /* cut short */
+    ck_assert_str_eq(bytes_text(NULL, 0), "");
+}
+END_TEST
+
 Suite *suite_eve(void)
 {
     Suite *s = suite_create("eve");
@@ -287,6 +311,7 @@ Suite *suite_eve(void)
     tcase_add_test(tc, templates_do_not_leak);
     tcase_add_test(tc, stats_record);
     tcase_add_test(tc, disabled_types_are_not_written);
+    tcase_add_test(tc, wire_bytes_as_suricata);
     suite_add_tcase(s, tc);
     return s;
 }
