@@ -485,6 +485,25 @@ json_object *kn_eve_bytes(kn_str_t s)
     return o;
 }
 
+void kn_eve_add_bytes(json_object *o, const char *key, kn_str_t v)
+{
+    if (v.p)
+        json_object_object_add_ex(o, key, kn_eve_bytes(v), NEW_KEY);
+}
+
+void kn_eve_add_bytes_list(json_object *o, const char *key, const kn_str_t *v, uint16_t n)
+{
+    json_object *a;
+    uint16_t i;
+
+    if (!n)
+        return;
+    a = json_object_new_array_ext(n);
+    for (i = 0; i < n; i++)
+        json_object_array_add(a, kn_eve_bytes(v[i]));
+    json_object_object_add_ex(o, key, a, NEW_KEY);
+}
+
 json_object *kn_eve_hex(const uint8_t *b, size_t n, char sep)
 {
     char small[200], *buf = n * 3 + 1 <= sizeof(small) ? small : malloc(n * 3 + 1);

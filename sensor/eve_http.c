@@ -8,12 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void put(json_object *o, const char *key, kn_str_t s)
-{
-    if (s.p)
-        json_object_object_add_ex(o, key, kn_eve_bytes(s), NEW_KEY);
-}
-
 static json_object *headers(const kn_header_t *h, uint16_t n)
 {
     json_object *a = json_object_new_array();
@@ -35,21 +29,21 @@ json_object *kn_eve_http_object(kn_eve_t *e, const kn_http_info_t *info)
     const uint8_t *semi;
 
     (void)e;
-    put(o, "hostname", info->host);
+    kn_eve_add_bytes(o, "hostname", info->host);
     if (info->port >= 0)
         json_object_object_add_ex(o, "http_port", json_object_new_int64(info->port), NEW_KEY);
     if (info->uri.len)
-        put(o, "url", info->uri);
-    put(o, "http_user_agent", info->user_agent);
+        kn_eve_add_bytes(o, "url", info->uri);
+    kn_eve_add_bytes(o, "http_user_agent", info->user_agent);
     if (ct.p && (semi = memchr(ct.p, ';', ct.len))) /* the media type without parameters */
         ct.len = (uint32_t)(semi - ct.p);
-    put(o, "http_content_type", ct);
-    put(o, "http_refer", info->referer);
-    put(o, "http_method", info->method);
-    put(o, "protocol", info->protocol);
+    kn_eve_add_bytes(o, "http_content_type", ct);
+    kn_eve_add_bytes(o, "http_refer", info->referer);
+    kn_eve_add_bytes(o, "http_method", info->method);
+    kn_eve_add_bytes(o, "protocol", info->protocol);
     if (info->has_response) {
         json_object_object_add_ex(o, "status", json_object_new_int64(info->status), NEW_KEY);
-        put(o, "redirect", info->location);
+        kn_eve_add_bytes(o, "redirect", info->location);
     }
     json_object_object_add_ex(o, "length", json_object_new_int64((int64_t)info->resp_body_len),
                               NEW_KEY);

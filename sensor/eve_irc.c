@@ -3,25 +3,6 @@
  * it is, other bytes "\xNN"); absent fields and empty lists are left out. */
 #include "eve_private.h"
 
-static void add_str(json_object *o, const char *key, kn_str_t v)
-{
-    if (v.p)
-        json_object_object_add_ex(o, key, kn_eve_bytes(v), NEW_KEY);
-}
-
-static void add_list(json_object *o, const char *key, const kn_str_t *v, uint16_t n)
-{
-    json_object *a;
-    uint16_t i;
-
-    if (!n)
-        return;
-    a = json_object_new_array_ext(n);
-    for (i = 0; i < n; i++)
-        json_object_array_add(a, kn_eve_bytes(v[i]));
-    json_object_object_add_ex(o, key, a, NEW_KEY);
-}
-
 static void add_flag(json_object *o, const char *key, uint8_t on)
 {
     if (on)
@@ -36,19 +17,19 @@ json_object *kn_eve_irc_object(kn_eve_t *e, const kn_irc_info_t *in)
     json_object_object_add_ex(o, "from", json_object_new_string(in->from_server ? "server"
                                                                                 : "client"),
                               NEW_KEY);
-    add_str(o, "prefix", in->prefix);
-    add_str(o, "command", in->command);
-    add_str(o, "nick", in->nick);
-    add_str(o, "user", in->user);
-    add_str(o, "realname", in->realname);
-    add_list(o, "params", in->params, in->n_params);
-    add_list(o, "channels", in->channels, in->n_channels);
-    add_list(o, "keys", in->keys, in->n_keys);
-    add_list(o, "targets", in->targets, in->n_targets);
-    add_str(o, "text", in->text);
+    kn_eve_add_bytes(o, "prefix", in->prefix);
+    kn_eve_add_bytes(o, "command", in->command);
+    kn_eve_add_bytes(o, "nick", in->nick);
+    kn_eve_add_bytes(o, "user", in->user);
+    kn_eve_add_bytes(o, "realname", in->realname);
+    kn_eve_add_bytes_list(o, "params", in->params, in->n_params);
+    kn_eve_add_bytes_list(o, "channels", in->channels, in->n_channels);
+    kn_eve_add_bytes_list(o, "keys", in->keys, in->n_keys);
+    kn_eve_add_bytes_list(o, "targets", in->targets, in->n_targets);
+    kn_eve_add_bytes(o, "text", in->text);
     add_flag(o, "text_truncated", in->text_truncated);
-    add_str(o, "ctcp", in->ctcp);
-    add_list(o, "names", in->names, in->n_names);
+    kn_eve_add_bytes(o, "ctcp", in->ctcp);
+    kn_eve_add_bytes_list(o, "names", in->names, in->n_names);
     add_flag(o, "names_truncated", in->names_truncated);
     add_flag(o, "line_truncated", in->line_truncated);
     return o;

@@ -80,6 +80,9 @@ json_object *kn_eve_ssh_object(kn_eve_t *e, const kn_ssh_info_t *info);
 /* Wire bytes as Suricata writes them (its string_from_bytes): valid UTF-8 as is, otherwise every
  * byte above 0x7f as the text \xHH; NULL as "". */
 json_object *kn_eve_bytes(kn_str_t s);
+/* key: kn_eve_bytes(v) when v is present; key: [..] when n > 0 */
+void kn_eve_add_bytes(json_object *o, const char *key, kn_str_t v);
+void kn_eve_add_bytes_list(json_object *o, const char *key, const kn_str_t *v, uint16_t n);
 
 /* Files (eve_file.c): libmagic opened and closed with the writer; a fileinfo event; the
  * "fileinfo" object alone (alerts on files carry it too). */

@@ -9,33 +9,14 @@
 
 #include <stdio.h>
 
-static void add_str(json_object *o, const char *key, kn_str_t v)
-{
-    if (v.p)
-        json_object_object_add_ex(o, key, kn_eve_bytes(v), NEW_KEY);
-}
-
-static void add_list(json_object *o, const char *key, const kn_str_t *v, uint16_t n)
-{
-    json_object *a;
-    uint16_t i;
-
-    if (!n)
-        return;
-    a = json_object_new_array();
-    for (i = 0; i < n; i++)
-        json_object_array_add(a, kn_eve_bytes(v[i]));
-    json_object_object_add_ex(o, key, a, NEW_KEY);
-}
-
 json_object *kn_eve_smtp_object(kn_eve_t *e, const kn_smtp_info_t *info)
 {
     json_object *o = json_object_new_object();
 
     (void)e;
-    add_str(o, "helo", info->helo);
-    add_str(o, "mail_from", info->mail_from);
-    add_list(o, "rcpt_to", info->rcpt_to, info->n_rcpt_to);
+    kn_eve_add_bytes(o, "helo", info->helo);
+    kn_eve_add_bytes(o, "mail_from", info->mail_from);
+    kn_eve_add_bytes_list(o, "rcpt_to", info->rcpt_to, info->n_rcpt_to);
     return o;
 }
 
@@ -91,7 +72,7 @@ json_object *kn_eve_email_object(kn_eve_t *e, const kn_smtp_info_t *info)
                               NEW_KEY);
     if (info->email_status != KN_EMAIL_PARSE_DONE)
         return o;
-    add_str(o, "from", info->from);
+    kn_eve_add_bytes(o, "from", info->from);
     add_split(o, "to", info->to);
     add_split(o, "cc", info->cc);
     if (info->n_urls) {
@@ -104,8 +85,8 @@ json_object *kn_eve_email_object(kn_eve_t *e, const kn_smtp_info_t *info)
         json_object_object_add_ex(o, "has_exe_url",
                                   json_object_new_boolean(info->url_flags & KN_EMAIL_URL_EXE),
                                   NEW_KEY);
-        add_list(o, "url", info->urls, info->n_urls);
+        kn_eve_add_bytes_list(o, "url", info->urls, info->n_urls);
     }
-    add_list(o, "attachment", info->attachments, info->n_attachments);
+    kn_eve_add_bytes_list(o, "attachment", info->attachments, info->n_attachments);
     return o;
 }
