@@ -8,6 +8,7 @@
  * whose first line is not 1yz completes it. A line is kept up to LINE_MAX bytes (longer ones
  * are cut and flagged truncated); transactions are freed once logged, at most TX_MAX wait. */
 #include "applayer.h"
+#include "strci.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,18 +49,6 @@ static const char *const commands[] = {
     "REST", "RETR", "RMD",  "RNFR", "RNTO", "SITE", "SIZE", "SMNT", "STAT", "STOR", "STOU",
     "STRU", "SYST", "TYPE", "UMASK", "USER"};
 
-static int eq_ci(const uint8_t *a, uint32_t n, const char *b)
-{
-    uint32_t i;
-
-    if (strlen(b) != n)
-        return 0;
-    for (i = 0; i < n; i++)
-        if ((a[i] | 0x20) != (b[i] | 0x20))
-            return 0;
-    return 1;
-}
-
 /* ---- detection ---------------------------------------------------------------------------- */
 
 /* USER decides only on its whole line: FTP's has one argument (RFC 959 4.1.1), IRC's
@@ -92,7 +81,7 @@ static int probe(const uint8_t *d, uint32_t len, int dir)
     for (i = 0; i < sizeof(starts) / sizeof(starts[0]); i++) {
         k = (uint32_t)strlen(starts[i]);
         n = len < k ? len : k;
-        for (j = 0; j < n && (d[j] | 0x20) == (starts[i][j] | 0x20); j++)
+        for (j = 0; j < n && kn_lower(d[j]) == kn_lower(starts[i][j]); j++)
             ;
         if (j < n)
             continue;
@@ -251,7 +240,7 @@ static const char *command_name(const uint8_t *l, uint32_t n, uint32_t *wlen)
         w++;
     *wlen = w;
     for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-        if (eq_ci(l, w, commands[i]))
+        if (kn_ci_eq(l, w, commands[i]))
             return commands[i];
     return NULL;
 }

@@ -23,7 +23,7 @@ static int ci_has(const uint8_t *a, size_t n, const char *s)
     size_t m = strlen(s), i;
 
     for (i = 0; m <= n && i <= n - m; i++)
-        if (ci_eq(a + i, m, s))
+        if (kn_ci_eq(a + i, m, s))
             return 1;
     return 0;
 }
@@ -193,9 +193,9 @@ static void set_encoding(side_t *s)
 
     if (!ce.p)
         return;
-    if (ci_eq(ce.p, ce.len, "gzip") || ci_eq(ce.p, ce.len, "x-gzip"))
+    if (kn_ci_eq(ce.p, ce.len, "gzip") || kn_ci_eq(ce.p, ce.len, "x-gzip"))
         s->enc = ENC_GZIP;
-    else if (ci_eq(ce.p, ce.len, "deflate"))
+    else if (kn_ci_eq(ce.p, ce.len, "deflate"))
         s->enc = ENC_DEFLATE;
 }
 
@@ -298,7 +298,7 @@ static void response_head_done(kn_app_io_t *io, http_state_t *st, http_tx_t *t)
         side_done(io, st, RES);
         return;
     }
-    if (st->d[RES].mode == M_CHUNK_LEN && ci_eq(t->s[RES].proto.p, t->s[RES].proto.len,
+    if (st->d[RES].mode == M_CHUNK_LEN && kn_ci_eq(t->s[RES].proto.p, t->s[RES].proto.len,
                                                 "HTTP/1.0"))
         kn_app_anomaly(io, KN_ANOM_APP_HTTP_RESPONSE_CHUNKED_OLD_PROTO);
 }
@@ -391,7 +391,7 @@ static int line_done(kn_app_io_t *io, http_state_t *st, int dir, http_tx_t *t,
     if (!first)
         return l.len == 0;
     if (dir == RES) {
-        if (l.len < 5 || !ci_eq(l.p, 5, "HTTP/")) {
+        if (l.len < 5 || !kn_ci_eq(l.p, 5, "HTTP/")) {
             no_status_line(io, st, t);
             return -1;
         }
@@ -563,7 +563,7 @@ static int probe_request(const uint8_t *d, uint32_t len)
 
     for (i = 0; methods[i]; i++) {
         size_t m = strlen(methods[i]);
-        if (!ci_mem(d, (const uint8_t *)methods[i], len < m ? len : m))
+        if (!kn_ci_mem(d, (const uint8_t *)methods[i], len < m ? len : m))
             continue;
         if (len <= m)
             again = 1;
@@ -579,7 +579,7 @@ static int probe(const uint8_t *d, uint32_t len, int dir)
 
     if (dir == KN_TOSERVER)
         return probe_request(d, len);
-    if (!ci_mem(d, ver, len < 7 ? len : 7))
+    if (!kn_ci_mem(d, ver, len < 7 ? len : 7))
         return KN_DECLINED;
     return len < 7 ? KN_AGAIN : KN_OK;
 }
@@ -621,7 +621,7 @@ static uint32_t resync(http_state_t *st, int dir, const uint8_t *p, uint32_t n)
         if (dir == REQ && i && p[i - 1] != '\n')
             continue;
         if (dir == REQ ? probe_request(p + i, n - i) == KN_OK
-                       : (n - i >= 7 && ci_mem(p + i, (const uint8_t *)"HTTP/1.", 7))) {
+                       : (n - i >= 7 && kn_ci_mem(p + i, (const uint8_t *)"HTTP/1.", 7))) {
             st->d[dir].mode = M_IDLE;
             return i;
         }

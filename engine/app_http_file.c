@@ -24,7 +24,7 @@ static int disposition_filename(kn_str_t v, kn_str_t *name)
         if (i + 1 < v.len && (v.p[i] != ';' || quote || (i && v.p[i - 1] == '\\')))
             continue;
         tlen = i - start + (i + 1 == v.len && v.p[i] != ';');
-        if (tlen > 9 && ci_eq(v.p + start, 9, "filename=")) {
+        if (tlen > 9 && kn_ci_eq(v.p + start, 9, "filename=")) {
             name->p = v.p + start + 9;
             name->len = tlen - 9;
             if (name->len && name->p[0] == '"')
@@ -68,7 +68,7 @@ static int is_form(const side_t *s)
     uint32_t i;
 
     for (i = 0; ct.p && i + 19 <= ct.len; i++)
-        if (ci_eq(ct.p + i, 19, "multipart/form-data"))
+        if (kn_ci_eq(ct.p + i, 19, "multipart/form-data"))
             return 1;
     return 0;
 }

@@ -13,7 +13,7 @@ const kn_header_t *kn_http_field(const side_t *s, const char *name)
     uint16_t i;
 
     for (i = 0; i < s->nhdrs; i++)
-        if (ci_eq(s->hdrs[i].name.p, s->hdrs[i].name.len, name))
+        if (kn_ci_eq(s->hdrs[i].name.p, s->hdrs[i].name.len, name))
             return &s->hdrs[i];
     return NULL;
 }
@@ -101,7 +101,7 @@ static void merge_fields(kn_app_io_t *io, side_t *s, int dir, wr_t *w)
         kn_header_t *h = &s->hdrs[i];
         for (j = 0; j < n; j++)
             if (h->name.len == s->hdrs[j].name.len &&
-                ci_mem(s->hdrs[j].name.p, h->name.p, h->name.len))
+                kn_ci_mem(s->hdrs[j].name.p, h->name.p, h->name.len))
                 break;
         if (j == n) {
             s->hdrs[n++] = *h;
@@ -135,7 +135,7 @@ static void derive(side_t *s, int dir, wr_t *w)
     at = w->len;
     for (i = 0; i < s->nhdrs; i++) {
         const kn_header_t *h = &s->hdrs[i];
-        if (ci_eq(h->name.p, h->name.len, skip))
+        if (kn_ci_eq(h->name.p, h->name.len, skip))
             continue;
         wr_put(w, h->name.p, h->name.len), wr_put(w, ": ", 2);
         wr_put(w, h->value.p, h->value.len), wr_put(w, "\r\n", 2);
@@ -217,9 +217,9 @@ static void request_line(kn_app_io_t *io, http_tx_t *t)
     if (v.len)
         t->info.protocol = v, t->s[REQ].proto = v;
     t->http09 = !v.len && !t->fields_follow;
-    t->head_req = ci_eq(m.p, m.len, "HEAD");
-    t->connect = ci_eq(m.p, m.len, "CONNECT");
-    t->upload = ci_eq(m.p, m.len, "POST") || ci_eq(m.p, m.len, "PUT");
+    t->head_req = kn_ci_eq(m.p, m.len, "HEAD");
+    t->connect = kn_ci_eq(m.p, m.len, "CONNECT");
+    t->upload = kn_ci_eq(m.p, m.len, "POST") || kn_ci_eq(m.p, m.len, "PUT");
 }
 
 /* status-line = HTTP-version SP status-code SP [ reason-phrase ] (RFC 9112 4). */
@@ -233,7 +233,7 @@ static void status_line(kn_app_io_t *io, http_tx_t *t)
     t->info.status_msg = m;
     t->code = c;
     t->info.has_response = 1;
-    if (v.len < 5 || !ci_eq(v.p, 5, "HTTP/"))
+    if (v.len < 5 || !kn_ci_eq(v.p, 5, "HTTP/"))
         kn_app_anomaly(io, KN_ANOM_APP_HTTP_RESPONSE_INVALID_PROTOCOL);
     if (c.len == 3 && c.p[0] >= '1' && c.p[0] <= '9' && c.p[1] >= '0' && c.p[1] <= '9' &&
         c.p[2] >= '0' && c.p[2] <= '9')
@@ -300,7 +300,7 @@ static int32_t split_host(kn_str_t a, wr_t *w, kn_str_t *host, int header)
     host->p = w->p + w->len;
     host->len = 0;
     for (i = hs; i < he; i++) {
-        uint8_t c = keep ? a.p[i] : (uint8_t)lower(a.p[i]);
+        uint8_t c = keep ? a.p[i] : (uint8_t)kn_lower(a.p[i]);
         if (wr_put(w, &c, 1))
             host->len++;
     }
@@ -320,7 +320,7 @@ static void request_host(kn_app_io_t *io, http_tx_t *t, wr_t *w)
     if (t->http09)
         t->info.port = 0; /* what Suricata reports for a simple request */
     if (!a.p) {
-        if (!t->http09 && ci_eq(t->info.protocol.p, t->info.protocol.len, "HTTP/1.1"))
+        if (!t->http09 && kn_ci_eq(t->info.protocol.p, t->info.protocol.len, "HTTP/1.1"))
             kn_app_anomaly(io, KN_ANOM_APP_HTTP_MISSING_HOST_HEADER);
         return;
     }

@@ -32,7 +32,7 @@ static kn_str_t form_boundary(kn_str_t ct)
     uint32_t i, e;
 
     for (i = 0; ct.p && i + 9 <= ct.len; i++)
-        if (ci_eq(ct.p + i, 9, "boundary="))
+        if (kn_ci_eq(ct.p + i, 9, "boundary="))
             break;
     if (!ct.p || i + 9 > ct.len)
         return b;
@@ -79,7 +79,7 @@ static void part_start(kn_app_io_t *io, http_tx_t *t, struct http_mp *mp)
 
     mp->file = NULL;
     while ((off = kn_http_next_line(mp->hdr, mp->hlen, off, &l)), l.len) {
-        if (l.len > 20 && ci_eq(l.p, 20, "content-disposition:")) {
+        if (l.len > 20 && kn_ci_eq(l.p, 20, "content-disposition:")) {
             v.p = l.p + 20, v.len = l.len - 20;
             v = kn_http_content_disposition_filename(v);
             if (v.p) {

@@ -12,6 +12,7 @@
 #include <zlib.h>
 
 #include "applayer.h"
+#include "strci.h"
 #include "file.h"
 
 #define FIELD_MAX 9000u    /* a longer header line is cut (libhtp's soft field limit) */
@@ -89,32 +90,6 @@ typedef struct http_state {
 } http_state_t;
 
 /* ---- small helpers ------------------------------------------------------------------------ */
-
-static inline int lower(int c)
-{
-    return c >= 'A' && c <= 'Z' ? c + 32 : c;
-}
-
-/* Case-insensitive: the n bytes at a equal the text s. */
-static inline int ci_eq(const uint8_t *a, size_t n, const char *s)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        if (!s[i] || lower(a[i]) != lower((unsigned char)s[i]))
-            return 0;
-    return s[n] == '\0';
-}
-
-static inline int ci_mem(const uint8_t *a, const uint8_t *b, size_t n)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        if (lower(a[i]) != lower(b[i]))
-            return 0;
-    return 1;
-}
 
 static inline int is_ws(uint8_t c)
 {

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "irc_msg.h"
+#include "strci.h"
 
 #define LINE_RFC 512u     /* RFC 2812 2.3: a message is at most 512 bytes with its CR LF */
 #define LINE_KEEP 1024u   /* bytes of one line kept (IRCv3 tags make some lines longer) */
@@ -120,14 +121,11 @@ static int could_be_irc(const uint8_t *d, uint32_t len)
 /* Case-insensitive: t[0..n) equals cmd (whole) or is a prefix of it (!whole). */
 static int token_is(const uint8_t *t, uint32_t n, const char *cmd, int whole)
 {
-    uint32_t k, len = (uint32_t)strlen(cmd);
+    uint32_t len = (uint32_t)strlen(cmd);
 
     if (n > len || (whole && n != len))
         return 0;
-    for (k = 0; k < n; k++)
-        if ((t[k] | 0x20) != (cmd[k] | 0x20))
-            return 0;
-    return 1;
+    return kn_ci_mem(t, (const uint8_t *)cmd, n);
 }
 
 /* The first line has no LF yet. A client's NICK, PASS or CAP claims the flow at once (FTP's

@@ -9,6 +9,7 @@
  * ended, a RSET was accepted, or the flow ends; it is then freed, so the state holds at most
  * one transaction, its lines and the pending-command ring. */
 #include "app_smtp_private.h"
+#include "strci.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -181,7 +182,7 @@ static int prefix_ci(const uint8_t *d, uint32_t len, const char *word)
     uint32_t i, n = (uint32_t)strlen(word);
 
     for (i = 0; i < n && i < len; i++)
-        if ((d[i] | 0x20) != (word[i] | 0x20) && d[i] != word[i])
+        if (kn_lower(d[i]) != kn_lower(word[i]))
             return 0;
     return 1;
 }

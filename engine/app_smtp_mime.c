@@ -8,6 +8,7 @@
  * boundary stack, a part's file name and at most three base64 characters between lines. */
 #include "app_smtp_private.h"
 #include "hexfmt.h"
+#include "strci.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -63,25 +64,6 @@ void kn_smtp_mime_free(smtp_mime_t *m)
     free(m);
 }
 
-static int eq_ci(const uint8_t *a, uint32_t n, const char *b)
-{
-    uint32_t i;
-
-    if (strlen(b) != n)
-        return 0;
-    for (i = 0; i < n; i++)
-        if ((a[i] | 0x20) != (b[i] | 0x20))
-            return 0;
-    return 1;
-}
-
-static int prefix_ci(const uint8_t *a, uint32_t n, const char *b)
-{
-    uint32_t k = (uint32_t)strlen(b);
-
-    return n >= k && eq_ci(a, k, b);
-}
-
 /* ---- header fields ------------------------------------------------------------------------ */
 
 /* Offset of the next ';' at or after i outside a quoted-string, or n. */
@@ -107,7 +89,7 @@ static int header_param(const uint8_t *v, uint32_t n, const char *name, kn_str_t
     for (i = next_semi(v, n, 0); i < n; i = next_semi(v, n, i)) {
         for (i++; i < n && (v[i] == ' ' || v[i] == '\t'); i++)
             ;
-        if (n - i <= k || !prefix_ci(v + i, n - i, name) || v[i + k] != '=')
+        if (n - i <= k || !kn_ci_prefix(v + i, n - i, name) || v[i + k] != '=')
             continue;
         i += k + 1;
         if (i < n && v[i] == '"') {
@@ -138,7 +120,7 @@ static void content_type(kn_app_io_t *io, smtp_mime_t *m, const uint8_t *v, uint
 {
     kn_str_t p;
 
-    if (prefix_ci(v, n, "multipart/") && header_param(v, n, "boundary", &p)) {
+    if (kn_ci_prefix(v, n, "multipart/") && header_param(v, n, "boundary", &p)) {
         if (p.len > BOUNDARY_MAX) {
             kn_app_anomaly(io, KN_ANOM_APP_SMTP_MIME_LONG_BOUNDARY);
             return;
@@ -162,7 +144,7 @@ static kn_str_t *top_field(smtp_tx_t *t, const uint8_t *name, uint32_t n)
     size_t i;
 
     for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-        if (eq_ci(name, n, names[i]))
+        if (kn_ci_eq(name, n, names[i]))
             return f[i];
     return NULL;
 }
@@ -172,13 +154,13 @@ static void field(kn_app_io_t *io, smtp_mime_t *m, smtp_tx_t *t, const uint8_t *
 {
     kn_str_t *dst, p;
 
-    if (eq_ci(name, nlen, "content-type")) {
+    if (kn_ci_eq(name, nlen, "content-type")) {
         content_type(io, m, v, n);
-    } else if (eq_ci(name, nlen, "content-disposition")) {
+    } else if (kn_ci_eq(name, nlen, "content-disposition")) {
         if (header_param(v, n, "filename", &p) && p.len)
             set_fname(io, m, p);
-    } else if (eq_ci(name, nlen, "content-transfer-encoding")) {
-        m->enc = eq_ci(v, n, "base64") ? ENC_B64 : eq_ci(v, n, "quoted-printable") ? ENC_QP
+    } else if (kn_ci_eq(name, nlen, "content-transfer-encoding")) {
+        m->enc = kn_ci_eq(v, n, "base64") ? ENC_B64 : kn_ci_eq(v, n, "quoted-printable") ? ENC_QP
                                                                                    : ENC_NONE;
     }
     if (m->top && (dst = top_field(t, name, nlen)) && !dst->p &&

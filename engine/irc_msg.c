@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "kanshi.h"
+#include "strci.h"
 
 static uint32_t skip_spaces(const uint8_t *l, uint32_t n, uint32_t i)
 {
@@ -99,14 +100,5 @@ int kn_irc_msg_parse(const uint8_t *l, uint32_t n, kn_irc_msg_t *m)
 
 int kn_irc_cmd_is(const kn_irc_msg_t *m, const char *cmd)
 {
-    size_t k, len = strlen(cmd);
-
-    if (m->command.len != len)
-        return 0;
-    for (k = 0; k < len; k++) {
-        uint8_t c = m->command.p[k];
-        if ((c >= 'a' && c <= 'z' ? c - 32 : c) != (uint8_t)cmd[k])
-            return 0;
-    }
-    return 1;
+    return kn_ci_eq(m->command.p, m->command.len, cmd);
 }

@@ -12,9 +12,9 @@ int main(void)
         suite_cursor, suite_decode, suite_tunnel, suite_defrag, suite_flow, suite_stream,
         suite_community_id, suite_engine, suite_config, suite_eve, suite_output, suite_filestore,
         suite_reasm, suite_detect, suite_rule, suite_match, suite_applayer, suite_app_expect,
-        suite_hexfmt, suite_app_http, suite_file, suite_pe, suite_app_dns, suite_app_tls,
-        suite_app_ssh, suite_app_smtp, suite_app_ftp, suite_app_quic, suite_bencode, suite_app_irc,
-        suite_app_bittorrent};
+        suite_hexfmt, suite_strci, suite_app_http, suite_file, suite_pe, suite_app_dns,
+        suite_app_tls, suite_app_ssh, suite_app_smtp, suite_app_ftp, suite_app_quic, suite_bencode,
+        suite_app_irc, suite_app_bittorrent};
     SRunner *sr = srunner_create(all[0]());
     size_t i;
     int failed;

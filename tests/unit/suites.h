@@ -22,6 +22,7 @@ Suite *suite_reasm(void);
 Suite *suite_detect(void);
 Suite *suite_applayer(void);
 Suite *suite_hexfmt(void);
+Suite *suite_strci(void);
 Suite *suite_app_expect(void);
 Suite *suite_app_http(void);
 Suite *suite_file(void);
