@@ -498,15 +498,13 @@ static int foreign_protocol(const uint8_t *d, uint32_t len)
     return labels == 1 && !(d[2] & 0x81); /* a query without RD */
 }
 
-/* A flow whose first datagram is a response (a capture that starts late, or a reply to a
- * spoofed source) is not claimed: Suricata leaves those flows undetected too. */
+/* A response seen first (its question was not captured) is still DNS: the flow is turned
+ * around, as Suricata does, so the responder is the server. */
 static int probe_udp(const uint8_t *d, uint32_t len, int dir)
 {
-    if (dir == KN_TOSERVER && len >= HDR_LEN && (d[2] & 0x80))
-        return KN_DECLINED;
     if (probe_msg(d, len, len, 1) != KN_OK || foreign_protocol(d, len))
         return KN_DECLINED;
-    return KN_OK;
+    return dir == KN_TOSERVER && (d[2] & 0x80) ? KN_REVERSED : KN_OK;
 }
 
 static int probe_tcp(const uint8_t *d, uint32_t len, int dir)

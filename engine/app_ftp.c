@@ -239,6 +239,8 @@ static const char *command_name(const uint8_t *l, uint32_t n, uint32_t *wlen)
     while (w < n && l[w] != ' ')
         w++;
     *wlen = w;
+    if (w < 3 || w > 5) /* the table's names are 3 to 5 letters: most lines stop here */
+        return NULL;
     for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         if (kn_ci_eq(l, w, commands[i]))
             return commands[i];

@@ -307,9 +307,10 @@ static int port_listed(const kn_app_parser_t *ps, uint16_t port)
 }
 
 /* Runs the probes on data: on the flow's ports first (pass 0), then the rest (pass 1).
- * Returns the parser that claimed it, or NULL; *again: some probe wants more bytes. */
+ * Returns the parser that claimed it, or NULL; *again: some probe wants more bytes; *rev: the
+ * claim was KN_REVERSED (callers that cannot turn the flow pass NULL: no reversed claims). */
 static const kn_app_parser_t *probe(const kn_flow_info_t *fi, const uint8_t *d, uint32_t len,
-                                    int dir, int *again)
+                                    int dir, int *again, int *rev)
 {
     int pass;
     size_t i;
@@ -322,8 +323,11 @@ static const kn_app_parser_t *probe(const kn_flow_info_t *fi, const uint8_t *d, 
             if (ps->ipproto != fi->proto || listed != (pass == 0))
                 continue;
             rc = ps->probe(d, len, dir);
-            if (rc == KN_OK)
+            if (rc == KN_OK || (rc == KN_REVERSED && rev)) {
+                if (rev)
+                    *rev = rc == KN_REVERSED;
                 return ps;
+            }
             if (rc == KN_AGAIN)
                 *again = 1;
         }
@@ -450,7 +454,7 @@ static void probe_stream(kn_app_io_t *io, const uint8_t *d, uint32_t len)
     take = len < PROBE_MAX - af->plen[dir] ? len : PROBE_MAX - af->plen[dir];
     memcpy(af->pbuf[dir] + af->plen[dir], d, take);
     af->plen[dir] = (uint16_t)(af->plen[dir] + take);
-    ps = probe(io->fi, af->pbuf[dir], af->plen[dir], dir, &again);
+    ps = probe(io->fi, af->pbuf[dir], af->plen[dir], dir, &again, NULL);
     if (ps) {
         decide(io, ps);
         if (take < len)
@@ -525,29 +529,36 @@ void kn_app_stream(const kn_app_env_t *env, kn_appflow_t **state, kn_flow_info_t
         probe_stream(&io, win + (from - win_base), (uint32_t)(end - from));
 }
 
-void kn_app_datagram(const kn_app_env_t *env, kn_appflow_t **state, kn_flow_info_t *fi,
-                     void *flow, const kn_packet_t *p, int dir)
+int kn_app_datagram(const kn_app_env_t *env, kn_appflow_t **state, kn_flow_info_t *fi,
+                    void *flow, const kn_packet_t *p, int dir)
 {
     kn_appflow_t *af;
     kn_app_io_t io = {env, NULL, fi, flow, p, dir};
     const kn_app_parser_t *ps;
-    int again;
+    int again, rev = 0;
 
     if (!env->cfg->app_enabled || !p->payload_len || p->inner_layer ||
         !(af = appflow(env, state)) || af->failed)
-        return;
+        return 0;
     io.af = af;
     if (!af->parser) {
         if (af->pstate[dir] != DIR_PROBING)
-            return;
-        if (!(ps = probe(fi, p->payload, p->payload_len, dir, &again))) {
+            return 0;
+        /* only the flow's first datagram can turn it around */
+        ps = probe(fi, p->payload, p->payload_len, dir, &again,
+                   dir == KN_TOSERVER && fi->pkts[0] == 1 && !fi->pkts[1] ? &rev : NULL);
+        if (!ps) {
             if (++af->tries[dir] >= PROBE_DATAGRAMS)
                 give_up(&io, dir);
-            return;
+            return 0;
         }
+        io.dir = rev ? KN_TOCLIENT : dir;
         decide(&io, ps);
+        if (rev)
+            return 1;
     }
     feed(&io, dir, p->payload, p->payload_len);
+    return 0;
 }
 
 void kn_app_flow_end(const kn_app_env_t *env, kn_appflow_t **state, kn_flow_info_t *fi,

@@ -42,7 +42,10 @@ typedef struct kn_app_io kn_app_io_t;
 
 struct kn_appkw; /* sig.h */
 
-/* Probe results (design.md: KN_OK mine, KN_DECLINED not mine, KN_AGAIN need more). */
+/* Probe results (design.md: KN_OK mine, KN_DECLINED not mine, KN_AGAIN need more). A UDP
+ * probe may also answer KN_REVERSED: mine, but this datagram is what the server sends, so a
+ * flow that began with it is turned around (a capture that missed the question). */
+#define KN_REVERSED -6
 typedef int (*kn_app_probe_fn)(const uint8_t *data, uint32_t len, int dir);
 
 typedef struct kn_app_parser {
@@ -162,9 +165,11 @@ void kn_app_stream(const kn_app_env_t *env, kn_appflow_t **state, kn_flow_info_t
                    void *flow, const kn_packet_t *p, int dir, const uint8_t *win,
                    uint32_t win_len, uint64_t win_base);
 
-/* One UDP datagram's payload. */
-void kn_app_datagram(const kn_app_env_t *env, kn_appflow_t **state, kn_flow_info_t *fi,
-                     void *flow, const kn_packet_t *p, int dir);
+/* One UDP datagram's payload. Returns 1, without parsing it, when the flow's first datagram
+ * went server to client: the caller turns the flow around (kn_flow_reverse), flips dir and
+ * hands the datagram again; 0 otherwise. */
+int kn_app_datagram(const kn_app_env_t *env, kn_appflow_t **state, kn_flow_info_t *fi,
+                    void *flow, const kn_packet_t *p, int dir);
 
 /* The flow ends: pending transactions are reported; then the state is freed. */
 void kn_app_flow_end(const kn_app_env_t *env, kn_appflow_t **state, kn_flow_info_t *fi,

@@ -423,8 +423,12 @@ static void process_layer(kn_engine_t *e, kn_packet_t *p, kn_layer_t layer, int 
             e->ctr.c[KN_CTR_FLOW_NO_FLOW_PKTS]++;
         app_before = f ? f->info.app_proto : 0;
         stream_step(e, f, p, dir, &sv);
-        if (f && p->proto == 17 && f->info.proto == 17)
+        if (f && p->proto == 17 && f->info.proto == 17 &&
+            kn_app_datagram(&e->app, &f->app, &f->info, f, p, dir)) {
+            kn_flow_reverse(f);
+            dir = !dir;
             kn_app_datagram(&e->app, &f->app, &f->info, f, p, dir);
+        }
         if (f && !app_before && f->info.app_proto)
             p->flags |= KN_PKT_PROTO_DETECTED;
     }

@@ -566,6 +566,28 @@ kn_flow_t *kn_flow_get(kn_flow_table_t *ft, const kn_packet_t *p, int *dir)
     return flow_create(ft, p, &k, h, dir);
 }
 
+#define SWAP2(a, T)                                                                          \
+    do {                                                                                     \
+        T t_ = (a)[0];                                                                       \
+        (a)[0] = (a)[1];                                                                     \
+        (a)[1] = t_;                                                                         \
+    } while (0)
+
+void kn_flow_reverse(kn_flow_t *f)
+{
+    kn_flow_info_t *fi = &f->info;
+    kn_addr_t a = fi->src;
+    uint16_t port = fi->sp;
+
+    fi->src = fi->dst;
+    fi->dst = a;
+    fi->sp = fi->dp;
+    fi->dp = port;
+    SWAP2(fi->pkts, uint64_t);
+    SWAP2(fi->bytes, uint64_t);
+    SWAP2(f->seen, uint8_t);
+}
+
 void kn_flow_update(kn_flow_table_t *ft, kn_flow_t *f, kn_packet_t *p, int dir)
 {
     kn_flow_info_t *fi = &f->info;

@@ -46,6 +46,11 @@ void kn_flow_table_free(kn_flow_table_t *ft);
  * no record can be had (allocation failure). */
 kn_flow_t *kn_flow_get(kn_flow_table_t *ft, const kn_packet_t *p, int *dir);
 
+/* Turns a UDP flow around after its first packet, when the app layer finds that packet was a
+ * server's answer (a capture that missed the question, a one-sided mirror): the responder
+ * becomes dst and what was counted to the server is counted to the client. */
+void kn_flow_reverse(kn_flow_t *f);
+
 /* Counts p in f, advances its TCP and flow state and its place in the timeout lists. */
 void kn_flow_update(kn_flow_table_t *ft, kn_flow_t *f, kn_packet_t *p, int dir);
 

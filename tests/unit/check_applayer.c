@@ -190,6 +190,39 @@ START_TEST(udp_fails_on_one_side)
 }
 END_TEST
 
+/* A DNS response that opens a flow (its question not captured) turns the flow around: the
+ * first call asks for that and parses nothing; handed again to the client it is one tx. Once
+ * the flow has gone both ways, a response to the server claims nothing. */
+START_TEST(udp_response_first_reverses)
+{
+    static const uint8_t resp[] = {0x12, 0x34, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0,
+                                   1,    'a',  3,    'c',  'o', 'm', 0, 0, 1, 0, 1,
+                                   0xc0, 12,   0,    1,    0,   1,   0, 0, 0, 60, 0, 4,
+                                   10,   0,    0,    1};
+    kn_packet_t p;
+    rig_t r;
+
+    rig_init(&r, 17, 53);
+    memset(&p, 0, sizeof(p));
+    p.payload = resp;
+    p.payload_len = sizeof(resp);
+    r.fi.pkts[KN_TOSERVER] = 1;
+    ck_assert_int_eq(kn_app_datagram(&r.env, &r.af, &r.fi, NULL, &p, KN_TOSERVER), 1);
+    ck_assert_int_eq(r.fi.app_proto, KN_APP_DNS);
+    ck_assert_uint_eq(r.ctr.c[KN_CTR_APP_TX_DNS_UDP], 0);
+    ck_assert_int_eq(kn_app_datagram(&r.env, &r.af, &r.fi, NULL, &p, KN_TOCLIENT), 0);
+    ck_assert_uint_eq(r.ctr.c[KN_CTR_APP_TX_DNS_UDP], 1);
+    rig_end(&r);
+
+    rig_init(&r, 17, 53);
+    r.fi.pkts[KN_TOSERVER] = 1;
+    r.fi.pkts[KN_TOCLIENT] = 1;
+    ck_assert_int_eq(kn_app_datagram(&r.env, &r.af, &r.fi, NULL, &p, KN_TOSERVER), 0);
+    ck_assert_int_eq(r.fi.app_proto, KN_APP_NONE);
+    rig_end(&r);
+}
+END_TEST
+
 START_TEST(table_has_the_parsers)
 {
     ck_assert_ptr_nonnull(kn_app_parser(KN_APP_HTTP));
@@ -211,6 +244,7 @@ Suite *suite_applayer(void)
     tcase_add_test(tc, both_sides_unknown_fail);
     tcase_add_test(tc, gap_size_reaches_parser);
     tcase_add_test(tc, udp_fails_on_one_side);
+    tcase_add_test(tc, udp_response_first_reverses);
     tcase_add_test(tc, pop3_is_not_ftp);
     tcase_add_test(tc, tunnel_is_probed_again);
     suite_add_tcase(s, tc);

@@ -79,6 +79,36 @@ START_TEST(both_directions_one_flow)
 }
 END_TEST
 
+/* A capture that begins with a DNS answer: the app layer turns the flow around, so the
+ * resolver is the server and the answer is counted to the client. */
+START_TEST(dns_answer_first_makes_its_sender_the_server)
+{
+    static const uint8_t ans[] = {0x12, 0x34, 0x81, 0x80, 0, 1, 0, 0, 0, 0, 0, 0,
+                                  1,    'a',  3,    'c',  'o', 'm', 0, 0, 1, 0, 1};
+    const kn_flow_info_t *f;
+    tb_t t;
+
+    start();
+    tb_init(&t);
+    tb_eth(&t, 0x0800);
+    tb_ipv4(&t, "10.0.0.2", "10.0.0.1", 17);
+    tb_udp(&t, 53, 5000);
+    tb_bytes(&t, ans, sizeof(ans));
+    tb_finish(&t);
+    ck_assert_int_eq(collect_feed(eng, t.b, t.len, 1.0, KN_LINK_ETHERNET), KN_OK);
+    udp("10.0.0.1", 5000, "10.0.0.2", 53, 1.1);
+    kn_engine_flush(eng);
+    ck_assert_int_eq(col->nflows, 1);
+    f = &col->flows[0];
+    ck_assert_uint_eq(f->sp, 5000);
+    ck_assert_uint_eq(f->dp, 53);
+    ck_assert_uint_eq(f->pkts[KN_TOCLIENT], 1);
+    ck_assert_uint_eq(f->pkts[KN_TOSERVER], 1);
+    ck_assert_uint_eq(f->app_proto, KN_APP_DNS);
+    ck_assert_uint_eq(f->state, KN_FLOW_ESTABLISHED);
+}
+END_TEST
+
 START_TEST(synack_first_makes_its_sender_the_server)
 {
     const kn_flow_info_t *f;
@@ -380,6 +410,7 @@ Suite *suite_flow(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, both_directions_one_flow);
     tcase_add_test(tc, synack_first_makes_its_sender_the_server);
+    tcase_add_test(tc, dns_answer_first_makes_its_sender_the_server);
     tcase_add_test(tc, udp_timeout_in_packet_time);
     tcase_add_test(tc, idle_flows_expire_while_others_run);
     tcase_add_test(tc, tcp_port_reuse_starts_a_new_flow);
