@@ -8,11 +8,16 @@ in ../shared/pcaps/zeek-baselines (the trace -> corpus file table is in
 ../shared/pcaps/MANIFEST.md), replays the corpus capture with BINARY (default build/kanshi, or
 $KANSHI) into build/compare-zeek/<trace>/ and matches Zeek's log rows with kanshi's events:
 by unordered 5-tuple, then in order within a connection (HTTP: pipelined transactions; DNS:
-message id and query name). A field is compared where Zeek's row has a value; values are
-normalized to one spelling first (Zeek's "TLSv12" is kanshi's "TLS 1.2", Zeek's DNS answer
-strings are rebuilt from kanshi's answers, X.509 names compared as sets of RDNs).
+message id and query name, the nth row with the nth query and response). A field is compared
+where Zeek's row has a value; values are normalized to one spelling first (Zeek's "TLSv12" is
+kanshi's "TLS 1.2", Zeek's DNS answer strings are rebuilt from kanshi's answers and its
+multi-string TXT records split per string, X.509 names compared as sets of RDNs). Zeek's
+response_body_len is the decoded body, so it meets eve "length" only for plain bodies and the
+response's fileinfo size for chunked or gzip/deflate ones (decoded_body_len).
 
-Prints per log the rows matched and per field how many agree; -v lists every difference.
+Prints per log the rows matched, per field how many agree, the rows not compared and why
+(no like value on kanshi's side), and which differences an explanation covers (DNS records
+Suricata 7 does not decode); -v lists every difference.
 A measurement: exits 0 whatever the numbers (1 only if kanshi crashed). docs/compare.md.
 """
 
@@ -26,7 +31,8 @@ import appcmp
 
 ZEEK = os.path.join(appcmp.PCAPS, "zeek-baselines")
 LOGS = ("http", "dns", "ssl", "ssh")
-# response headers tell a chunked body (whose length Suricata and Zeek count differently)
+# response headers tell a chunked or compressed body, whose decoded length is the size of its
+# file (fileinfo): see decoded_body_len
 CONFIG = """%YAML 1.1
 ---
 outputs:
@@ -39,6 +45,7 @@ outputs:
         - dns
         - tls
         - ssh
+        - files
         - flow
 """
 
@@ -132,7 +139,17 @@ def rdn_set(dn):
     if dn is None:
         return None
     parts = re.split(r"(?<!\\),\s*", dn)
-    return frozenset(p.replace("\\,", ",").strip() for p in parts if p)
+    return frozenset(rdn_key(p.replace("\\,", ",").strip()) for p in parts if p)
+
+
+# Attribute names the two sides spell differently for the same OID: Zeek prints OpenSSL's
+# short name, Suricata (and kanshi) the long one. 2.5.4.9 only so far (tls1.2.pcap).
+RDN_NAMES = {"street": "streetAddress"}
+
+
+def rdn_key(rdn):
+    key, sep, value = rdn.partition("=")
+    return RDN_NAMES.get(key, key) + sep + value
 
 
 def zeek_answer(a):
@@ -146,6 +163,46 @@ def zeek_answer(a):
     if t == "SOA" and "soa" in a:
         return a["soa"].get("mname", "")
     return rd
+
+
+def zeek_strings(a):
+    """Zeek writes a TXT or SPF record as its character-strings, each "TXT <length> <text>",
+    joined by spaces ("TXT 3 abc TXT 2 de"); Suricata 7 and kanshi write one answer per
+    string. -> the strings, each as Zeek writes it; cut by the given lengths, so the text may
+    hold spaces and "TXT". An element that does not parse so (Zeek escaped a byte, the lengths
+    do not add up) is kept whole."""
+    out, pos = [], 0
+    while True:
+        m = re.compile(r"(TXT|SPF) (\d+) ").match(a, pos)
+        end = m.end() + int(m.group(2)) if m else -1
+        if not m or end > len(a) or (end < len(a) and a[end] != " "):
+            return [a]
+        out.append(a[pos:end])
+        if end == len(a):
+            return out
+        pos = end + 1
+
+
+def zeek_answers(v):
+    """Zeek's answers vector as a list of strings, multi-string TXT records split."""
+    return [s for a in v.split(",") for s in zeek_strings(a)] if v else None
+
+
+def undecoded_note(zans, answers):
+    """Why the answers differ when every difference is a record kanshi writes without data: a
+    type Suricata 7 does not decode (RRSIG, DNSKEY, SPF, private 65534...), which Zeek writes as
+    its own summary ("RRSIG 5 cmu.edu", "BIND9 signing signal"). None otherwise."""
+    def has_data(a):
+        return any(k in a for k in ("rdata", "soa", "srv", "sshfp"))
+    bare = [a.get("rrtype") for a in answers if not has_data(a)]
+    if not bare or len(zans) != len(answers):
+        return None
+    rest = collections.Counter(x.lower() for x in zans)
+    rest.subtract(zeek_answer(a).lower() for a in answers if has_data(a))
+    if any(c < 0 for c in rest.values()) or sum(rest.values()) != len(bare):
+        return None
+    return "only in records kanshi, like Suricata 7, writes without data: " + ", ".join(
+        "%s x%d" % kv for kv in sorted(collections.Counter(bare).items()))
 
 
 def lower(v):
@@ -200,21 +257,73 @@ def ours_by_key(events, etype):
     return out
 
 
-def http_fields(z, ev):
+def response_files(events):
+    """{(connection key, tx_id, sender ip, sender port): [fileinfo object]}: kanshi's fileinfo
+    events (their source is the side that sent the file), by the transaction they belong to."""
+    out = collections.defaultdict(list)
+    for ev in events:
+        if ev.get("event_type") == "fileinfo":
+            f = ev.get("fileinfo", {})
+            k = (appcmp.event_key(ev), f.get("tx_id"), appcmp.addr(ev.get("src_ip", "")),
+                 ev.get("src_port"))
+            out[k].append(f)
+    return out
+
+
+# Content codings kanshi inflates for its body buffers and files (as libhtp, and Zeek)
+DECODED_CODINGS = ("gzip", "x-gzip", "deflate")
+
+
+def decoded_body_len(ev, files):
+    """kanshi's response body length counted as Zeek counts response_body_len: the entity after
+    dechunking and decompression. (value, reason it is not known).
+
+    eve "length" is libhtp's message length, as Suricata writes it: the body as sent, chunk-size
+    lines and compressed bytes included. It is Zeek's number only for a body neither chunked nor
+    gzip/deflate coded; otherwise the response's file is: its fileinfo size is the decoded body
+    (Suricata's too), unless the file was cut at the body limit (TRUNCATED)."""
+    h = (ev or {}).get("http", {})
+    te = (header(ev, "response_headers", "transfer-encoding") or "").lower()
+    ce = (header(ev, "response_headers", "content-encoding") or "").strip().lower()
+    if "length" not in h:
+        return None, None
+    if "chunked" not in te and ce not in DECODED_CODINGS:
+        return str(h["length"]), None
+    fl = files.get((appcmp.event_key(ev), ev.get("tx_id"), appcmp.addr(ev.get("dest_ip", "")),
+                    ev.get("dest_port")), [])
+    if not fl:
+        # no body byte, no file; a chunked body of only its last chunk is not told apart
+        return ("0", None) if h["length"] == 0 else (None, "chunked/coded body without a file")
+    if len(fl) > 1 or fl[0].get("state") != "CLOSED":
+        return None, "decoded body not complete in fileinfo (state %s)" % fl[0].get("state")
+    return str(fl[0].get("size")), None
+
+
+def http_fields(z, ev, files):
     h = ev.get("http", {}) if ev else {}
     status = z.get("status_code")
     # Zeek's 0: no status line (HTTP/0.9 answer or none); kanshi then has no status
     status = None if status == "0" else status
     blen = z.get("response_body_len")
-    if "chunked" in (header(ev, "response_headers", "transfer-encoding") or "").lower():
-        blen = None  # Suricata's length counts the chunk framing, Zeek's does not: see docs
+    ours, aside = decoded_body_len(ev, files)
+    if blen is not None and z.get("status_code") == "0" and "status" in h:
+        # Zeek read the reply as HTTP/0.9 (the request line had no version): its body is the
+        # whole reply, status line and headers included, where libhtp (kanshi, Suricata) read a
+        # status line and headers. Not the same quantity. (Where kanshi too has no status, both
+        # count the whole reply, and the rows are compared.)
+        aside = "Zeek read the reply as HTTP/0.9 (status 0), kanshi as HTTP/1.x"
+    if blen is not None and aside:
+        return http_common(z, h, status) + [("response_body_len", None, None, aside)]
+    return http_common(z, h, status) + [("response_body_len", blen, ours)]
+
+
+def http_common(z, h, status):
     return [
         ("method", z.get("method"), h.get("http_method")),
         ("host", zeek_host(z.get("host")), h.get("hostname")),
         ("uri", unescape(z.get("uri")), unescape(h.get("url"))),
         ("user_agent", z.get("user_agent"), h.get("http_user_agent")),
         ("status_code", status, str(h["status"]) if "status" in h else None),
-        ("response_body_len", blen, str(h["length"]) if "length" in h else None),
     ]
 
 
@@ -233,7 +342,7 @@ def http_pairs(rows, events):
 
 
 def dns_messages(events):
-    """{(key, id, query name lower): {"request": ev, "responses": [ev...]}}."""
+    """{(key, id, query name lower): {"requests": [ev...], "responses": [ev...]}}."""
     out = {}
     for ev in events:
         if ev.get("event_type") != "dns":
@@ -241,11 +350,8 @@ def dns_messages(events):
         d = ev["dns"]
         q = (d.get("queries") or [{}])[0].get("rrname", "")
         k = (appcmp.event_key(ev), d.get("id"), q.lower())
-        slot = out.setdefault(k, {"request": None, "responses": []})
-        if d.get("type") == "request":
-            slot["request"] = slot["request"] or ev
-        else:
-            slot["responses"].append(ev)
+        slot = out.setdefault(k, {"requests": [], "responses": []})
+        slot["requests" if d.get("type") == "request" else "responses"].append(ev)
     return out
 
 
@@ -259,16 +365,21 @@ def dns_pairs(rows, events):
         if slot is None:
             yield z, None
             continue
+        # Zeek writes a row per query and per response beyond the queries (retransmitted
+        # queries, duplicate answers): the nth row of a message id is its nth query and the
+        # nth response, in the order they came
         n = used[k]
         used[k] += 1
+        req = slot["requests"][n] if n < len(slot["requests"]) else None
         resp = slot["responses"][n] if n < len(slot["responses"]) else None
-        yield z, {"request": slot["request"] if n == 0 else None, "response": resp}
+        yield z, ({"request": req, "response": resp} if req or resp else None)
 
 
 def dns_fields(z, m):
     req = (m or {}).get("request")
     resp = (m or {}).get("response")
     query = qtype = rcode = answers = None
+    ans = []
     if req or resp:
         d = (req or resp)["dns"]
         q = (d.get("queries") or [{}])[0]
@@ -276,15 +387,17 @@ def dns_fields(z, m):
     if resp:
         d = resp["dns"]
         rcode = d.get("rcode")
-        answers = ",".join(zeek_answer(a) for a in d.get("answers", []))
-    zans = z.get("answers")
+        ans = d.get("answers", [])
+        answers = [zeek_answer(a) for a in ans]
+    zans = zeek_answers(z.get("answers"))
+    note = undecoded_note(zans, ans) if zans and resp else None
     # Zeek writes names in lower case (policy original_case adds the original)
     return [
         ("query", lower(z.get("query")), lower(query)),
         ("qtype_name", zeek_qtype(z.get("qtype_name")), qtype),
         ("rcode_name", z.get("rcode_name"), rcode),
-        ("answers", sorted(zans.lower().split(",")) if zans else None,
-         sorted(answers.lower().split(",")) if answers else None),
+        ("answers", sorted(x.lower() for x in zans) if zans else None,
+         sorted(x.lower() for x in answers) if answers else None) + ((note,) if note else ()),
     ]
 
 
@@ -342,12 +455,15 @@ class Tally:
         self.diffs = collections.defaultdict(list)
         self.unmatched = collections.defaultdict(list)
         self.skipped = collections.Counter()
+        self.aside = collections.Counter()    # (log, field, why Zeek's value has no like)
+        self.notes = collections.Counter()    # (log, field, what explains a difference)
 
 
 def compare_log(t, trace, log, path, events):
     rows = read_zeek(path)
     if log == "http":
-        pairs, fields = http_pairs(rows, events), http_fields
+        files = response_files(events)
+        pairs, fields = http_pairs(rows, events), (lambda z, e: http_fields(z, e, files))
     elif log == "dns":
         pairs, fields = dns_pairs(rows, events), dns_fields
     elif log == "ssl":
@@ -366,14 +482,19 @@ def compare_log(t, trace, log, path, events):
             t.unmatched[log].append((trace, zkey(z, (z.get("proto") or "tcp").upper())))
             continue
         t.matched[log] += 1
-        for name, zv, kv in fields(z, ours):
+        for name, zv, kv, *extra in fields(z, ours):
             if zv is None:
+                if extra:
+                    t.aside[(log, name, extra[0])] += 1
                 continue
             t.total[(log, name)] += 1
             if zv == kv:
                 t.same[(log, name)] += 1
             else:
-                t.diffs[(log, name)].append((trace, zv, kv))
+                note = extra[0] if extra else None
+                if note:  # "what: detail": counted by what
+                    t.notes[(log, name, note.split(":")[0])] += 1
+                t.diffs[(log, name)].append((trace, zv, kv if not note else (kv, note)))
 
 
 def report(t, verbose):
@@ -387,6 +508,12 @@ def report(t, verbose):
             if lg == log:
                 print("    %-18s %5d of %5d %s" % (name, t.same[(lg, name)], tot,
                                                   appcmp.pct(t.same[(lg, name)], tot)))
+                for (l2, n2, note), cnt in sorted(t.notes.items()):
+                    if (l2, n2) == (lg, name):
+                        print("        %d of the differences %s" % (cnt, note))
+        for (l2, name, why), cnt in sorted(t.aside.items()):
+            if l2 == log:
+                print("    %-18s %5d not compared: %s" % (name, cnt, why))
         for trace, key in t.unmatched[log][:None if verbose else 3]:
             print("      no kanshi record: %s %s" % (trace, key))
     for (log, name), items in sorted(t.diffs.items()):
