@@ -119,8 +119,8 @@ static void tx_strings_free(smtp_state_t *s, smtp_tx_t *t)
     for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
         kn_smtp_str_free(&s->mem, f[i]);
     list_free(&s->mem, &t->rcpt);
-    list_free(&s->mem, &t->att);
-    list_free(&s->mem, &t->url);
+    kn_smtp_items_free(&s->mem, &t->att);
+    kn_smtp_items_free(&s->mem, &t->url);
     kn_app_tx_clear(&t->tx);
     s->mem.used -= sizeof(*t);
     free(t);
@@ -132,10 +132,10 @@ static void sync_info(smtp_state_t *s, smtp_tx_t *t)
     t->info.helo = s->helo;
     t->info.rcpt_to = t->rcpt.v;
     t->info.n_rcpt_to = t->rcpt.n;
-    t->info.attachments = t->att.v;
-    t->info.n_attachments = t->att.n;
-    t->info.urls = t->url.v;
-    t->info.n_urls = t->url.n;
+    t->info.attachments = t->att.out;
+    t->info.n_attachments = t->att.nout;
+    t->info.urls = t->url.out;
+    t->info.n_urls = t->url.nout;
 }
 
 static smtp_tx_t *tx_open(kn_app_io_t *io, smtp_state_t *s)
@@ -324,6 +324,10 @@ static void command(kn_app_io_t *io, smtp_state_t *s, const uint8_t *l, uint32_t
         return;
     cmd = command_fields(io, s, t, l, n);
     push_cmd(s, cmd);
+    /* Suricata starts the message at the command, whatever the reply: a transaction whose
+     * DATA was refused still reports an email status */
+    if (cmd == CMD_DATA && t->info.email_status == KN_EMAIL_NONE)
+        t->info.email_status = KN_EMAIL_HEADER_READY;
     sync_info(s, t);
     kn_app_tx_update(io, &t->tx, 0);
     if (cmd == CMD_BDAT)
@@ -366,7 +370,7 @@ static void start_data(kn_app_io_t *io, smtp_state_t *s)
         return;
     if (!s->mime && !(s->mime = kn_smtp_mime_new(&s->mem)))
         return;
-    t->info.email_status = KN_EMAIL_HEADER_STARTED;
+    t->info.email_status = KN_EMAIL_HEADER_READY;
 }
 
 /* ---- server replies (RFC 5321 4.2) --------------------------------------------------------- */

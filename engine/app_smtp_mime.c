@@ -5,7 +5,14 @@
  *
  * It is fed one line at a time (app_smtp.c removed CR LF and dot-stuffing), so it holds no
  * message bytes: one header field (cut at HDR_MAX, Suricata's header-value-depth), the
- * boundary stack, a part's file name and at most three base64 characters between lines. */
+ * boundary stack, a part's file name, at most three base64 characters between lines and the
+ * URL being read (app_smtp_url.c scans the decoded text of the message and its text parts).
+ *
+ * The transaction's email status follows Suricata 7's MIME parser states (HEADER_READY before
+ * an entity's first field, HEADER_STARTED in its fields, HEADER_DONE at the blank line,
+ * BODY_STARTED, BODY_END_BOUND after a close delimiter), since eve reports the state a message
+ * was left in. Entities get serials so that eve reports attachments and URLs of the entity
+ * the parser ended in and of its children, as Suricata's email logger does. */
 #include "app_smtp_private.h"
 #include "hexfmt.h"
 #include "strci.h"
@@ -40,6 +47,11 @@ struct smtp_mime {
     uint32_t hlen;
     uint8_t have_hdr;
     uint8_t cont;            /* the last line was a piece of an overlong one */
+    uint8_t text;            /* its Content-Type is text/plain or text/html */
+    uint8_t level;           /* nesting of the entity being read: 0 the message itself */
+    uint16_t ent_next;       /* entity serials given so far */
+    uint16_t ent[DEPTH_MAX + 1]; /* serial of the entity open at each level */
+    smtp_url_scan_t url;
     /* body decoding */
     kn_file_t *file;
     uint8_t b64[4], b64n;
@@ -120,6 +132,7 @@ static void content_type(kn_app_io_t *io, smtp_mime_t *m, const uint8_t *v, uint
 {
     kn_str_t p;
 
+    m->text = kn_ci_prefix(v, n, "text/plain") || kn_ci_prefix(v, n, "text/html");
     if (kn_ci_prefix(v, n, "multipart/") && header_param(v, n, "boundary", &p)) {
         if (p.len > BOUNDARY_MAX) {
             kn_app_anomaly(io, KN_ANOM_APP_SMTP_MIME_LONG_BOUNDARY);
@@ -207,6 +220,7 @@ static void hdr_append(kn_app_io_t *io, smtp_mime_t *m, const uint8_t *l, uint32
 static void reset_entity(smtp_mime_t *m)
 {
     m->enc = ENC_NONE;
+    m->text = 0;
     m->multipart = 0;
     m->bad_enc = 0;
     m->nblen = 0;
@@ -218,14 +232,30 @@ static void reset_entity(smtp_mime_t *m)
 }
 
 /* The blank line after an entity's header: its body starts. */
+static uint16_t parent_of(const smtp_mime_t *m, uint8_t level)
+{
+    return level ? m->ent[level - 1] : 0;
+}
+
+/* The entity's text begins: its URLs are looked for when it is the message itself or a text
+ * part, and not an attachment (Suricata's rule). */
+static void text_begins(smtp_mime_t *m)
+{
+    kn_smtp_url_part(&m->url, m->ent[m->level], parent_of(m, m->level),
+                     !m->fname_len && (m->level == 0 || m->text));
+}
+
 static void headers_done(kn_app_io_t *io, smtp_mime_t *m, smtp_tx_t *t)
 {
     flush_field(io, m, t);
-    if (m->top && t->info.email_status == KN_EMAIL_HEADER_STARTED)
-        t->info.email_status = KN_EMAIL_HEADER_READY;
+    t->info.email_status = KN_EMAIL_HEADER_DONE;
     m->top = 0;
     m->phase = PH_BODY;
     m->leaf = !m->multipart;
+    text_begins(m);
+    if (m->fname_len && kn_smtp_items_add(m->mem, &t->att, m->ent[m->level],
+                                          parent_of(m, m->level), m->fname, m->fname_len, 0))
+        kn_app_anomaly(io, KN_ANOM_APP_STATE_CAP);
     if (m->multipart) {
         if (m->depth == DEPTH_MAX) {
             kn_app_anomaly(io, KN_ANOM_APP_SMTP_MIME_PARSE_FAILED);
@@ -238,8 +268,6 @@ static void headers_done(kn_app_io_t *io, smtp_mime_t *m, smtp_tx_t *t)
     }
     if (!m->fname_len)
         return;
-    if (kn_smtp_list_add(m->mem, &t->att, m->fname, m->fname_len) != 0)
-        kn_app_anomaly(io, KN_ANOM_APP_STATE_CAP);
     m->file = kn_file_open(io, &t->files, &t->tx, KN_TOSERVER, m->fname, m->fname_len);
 }
 
@@ -254,6 +282,14 @@ static void part_end(smtp_mime_t *m)
 
 /* ---- body decoding ------------------------------------------------------------------------ */
 
+/* Decoded bytes: to the part's file, and to the URL scanner. */
+static void emit(kn_app_io_t *io, smtp_mime_t *m, smtp_tx_t *t, const uint8_t *p, uint32_t n)
+{
+    if (m->leaf && m->file)
+        kn_file_data(io, m->file, p, n);
+    kn_smtp_url_text(io, &m->url, m->mem, &t->url, p, n);
+}
+
 static int b64_value(uint8_t c)
 {
     if (c >= 'A' && c <= 'Z')
@@ -265,7 +301,8 @@ static int b64_value(uint8_t c)
     return c == '+' ? 62 : c == '/' ? 63 : -1;
 }
 
-static void b64_decode(kn_app_io_t *io, smtp_mime_t *m, const uint8_t *l, uint32_t n)
+static void b64_decode(kn_app_io_t *io, smtp_mime_t *m, smtp_tx_t *t, const uint8_t *l,
+                       uint32_t n)
 {
     uint8_t out[OUT_CHUNK];
     uint32_t i, o = 0;
@@ -291,16 +328,17 @@ static void b64_decode(kn_app_io_t *io, smtp_mime_t *m, const uint8_t *l, uint32
             kn_app_anomaly(io, KN_ANOM_APP_SMTP_MIME_INVALID_BASE64);
         }
         if (o > OUT_CHUNK - 4) {
-            kn_file_data(io, m->file, out, o);
+            emit(io, m, t, out, o);
             o = 0;
         }
     }
     if (o)
-        kn_file_data(io, m->file, out, o);
+        emit(io, m, t, out, o);
 }
 
 /* Returns 1 when the line ended in a soft line break ("=" at its end). */
-static int qp_decode(kn_app_io_t *io, smtp_mime_t *m, const uint8_t *l, uint32_t n)
+static int qp_decode(kn_app_io_t *io, smtp_mime_t *m, smtp_tx_t *t, const uint8_t *l,
+                     uint32_t n)
 {
     uint8_t out[OUT_CHUNK];
     uint32_t i, o = 0;
@@ -324,33 +362,38 @@ static int qp_decode(kn_app_io_t *io, smtp_mime_t *m, const uint8_t *l, uint32_t
             out[o++] = l[i];
         }
         if (o == OUT_CHUNK) {
-            kn_file_data(io, m->file, out, o);
+            emit(io, m, t, out, o);
             o = 0;
         }
     }
     if (o)
-        kn_file_data(io, m->file, out, o);
+        emit(io, m, t, out, o);
     return soft;
 }
 
-static void body_line(kn_app_io_t *io, smtp_mime_t *m, const uint8_t *l, uint32_t n, int partial)
+/* The line break between two body lines goes out with the second (a file gets none after its
+ * last line); the URL scanner is told of a line's end at once. */
+static void body_line(kn_app_io_t *io, smtp_mime_t *m, smtp_tx_t *t, const uint8_t *l,
+                      uint32_t n, int partial)
 {
     static const uint8_t crlf[2] = {'\r', '\n'};
 
-    if (!m->leaf || !m->file)
+    if (!(m->leaf && m->file) && !m->url.on)
         return;
     if (m->enc == ENC_B64) {
-        b64_decode(io, m, l, n);
+        b64_decode(io, m, t, l, n);
         return;
     }
-    if (m->crlf_pending)
+    if (m->crlf_pending && m->leaf && m->file)
         kn_file_data(io, m->file, crlf, 2);
     if (m->enc == ENC_QP)
-        m->crlf_pending = !qp_decode(io, m, l, n) && !partial;
+        m->crlf_pending = !qp_decode(io, m, t, l, n) && !partial;
     else {
-        kn_file_data(io, m->file, l, n);
+        emit(io, m, t, l, n);
         m->crlf_pending = !partial;
     }
+    if (m->crlf_pending)
+        kn_smtp_url_text(io, &m->url, m->mem, &t->url, crlf + 1, 1);
 }
 
 /* "--boundary" or "--boundary--" of an enclosing multipart (RFC 2046 5.1.1): 1 when it was. */
@@ -365,20 +408,74 @@ static int boundary(kn_app_io_t *io, smtp_mime_t *m, smtp_tx_t *t, const uint8_t
         k = m->blen[i];
         if (n < 2 + k || memcmp(l + 2, m->bnd[i], k) != 0)
             continue;
+        kn_smtp_url_end(io, &m->url, m->mem, &t->url);
         part_end(m);
         reset_entity(m);
         if (n >= 4 + k && l[2 + k] == '-' && l[3 + k] == '-') { /* close delimiter */
             m->depth = (uint8_t)i;
-            m->phase = PH_BODY; /* the epilogue: not content */
+            m->phase = PH_BODY; /* the epilogue: the multipart's own text */
+            m->level = (uint8_t)i;
+            t->info.email_status = KN_EMAIL_BODY_END_BOUND;
+            kn_smtp_url_part(&m->url, m->ent[i], parent_of(m, m->level), i == 0);
         } else {
             m->depth = (uint8_t)(i + 1);
             m->phase = PH_HEADER;
+            m->level = (uint8_t)(i + 1);
+            if (m->ent_next < UINT16_MAX)
+                m->ent_next++;
+            m->ent[m->level] = m->ent_next;
+            t->info.email_status = KN_EMAIL_HEADER_READY;
         }
-        (void)io;
-        (void)t;
         return 1;
     }
     return 0;
+}
+
+/* "name:" with a name of printable characters (RFC 5322 2.2: ftext) starts a field. */
+static int field_start(const uint8_t *l, uint32_t n)
+{
+    uint32_t i;
+
+    for (i = 0; i < n && l[i] > ' ' && l[i] < 127 && l[i] != ':'; i++)
+        ;
+    return i > 0 && i < n && l[i] == ':';
+}
+
+/* A line of an entity's header: a field, the rest of one (folded, or any line that is not a
+ * field once one began, as Suricata takes it), the blank line, or the first line of a body
+ * that has no header at all. Returns 1 when the line is body. */
+static int header_line(kn_app_io_t *io, smtp_mime_t *m, smtp_tx_t *t, const uint8_t *l,
+                       uint32_t n, int start)
+{
+    if (start && !n) {
+        headers_done(io, m, t);
+    } else if (start && field_start(l, n)) {
+        flush_field(io, m, t);
+        m->hlen = 0;
+        m->have_hdr = 1;
+        t->info.email_status = KN_EMAIL_HEADER_STARTED;
+        hdr_append(io, m, l, n);
+    } else if (m->have_hdr) {
+        hdr_append(io, m, l, n); /* folding (RFC 5322 2.2.3): CR LF dropped */
+    } else {
+        m->top = 0;
+        m->phase = PH_BODY;
+        m->leaf = 1;
+        text_begins(m);
+        return 1;
+    }
+    return 0;
+}
+
+/* Empty lines Suricata passes over: after a close delimiter, and between the header and an
+ * encoded body. */
+static int skipped_blank(const smtp_mime_t *m, const smtp_tx_t *t, uint32_t n, int start)
+{
+    uint8_t st = t->info.email_status;
+
+    if (n || !start)
+        return 0;
+    return st == KN_EMAIL_BODY_END_BOUND || (st == KN_EMAIL_HEADER_DONE && m->enc != ENC_NONE);
 }
 
 void kn_smtp_mime_line(kn_app_io_t *io, smtp_mime_t *m, smtp_tx_t *t, const uint8_t *l,
@@ -387,28 +484,30 @@ void kn_smtp_mime_line(kn_app_io_t *io, smtp_mime_t *m, smtp_tx_t *t, const uint
     int start = !m->cont;
 
     m->cont = (uint8_t)partial;
-    if (m->phase == PH_HEADER) {
-        if (start && !n) {
-            headers_done(io, m, t);
-        } else if (start && l[0] != ' ' && l[0] != '\t') {
-            flush_field(io, m, t);
-            m->hlen = 0;
-            m->have_hdr = 1;
-            hdr_append(io, m, l, n);
-        } else {
-            hdr_append(io, m, l, n); /* folding (RFC 5322 2.2.3): CR LF dropped */
-        }
+    if (m->phase == PH_HEADER && !header_line(io, m, t, l, n, start))
         return;
-    }
+    if (skipped_blank(m, t, n, start))
+        return;
     if (start && m->depth && boundary(io, m, t, l, n))
         return;
-    body_line(io, m, l, n, partial);
+    t->info.email_status = KN_EMAIL_BODY_STARTED;
+    body_line(io, m, t, l, n, partial);
+}
+
+void kn_smtp_mime_report(smtp_mime_t *m, smtp_tx_t *t)
+{
+    uint16_t top = m->ent[m->level];
+
+    t->info.url_flags = kn_smtp_items_select(&t->url, top, 1, 1);
+    (void)kn_smtp_items_select(&t->att, top, 0, 0);
 }
 
 void kn_smtp_mime_end(kn_app_io_t *io, smtp_mime_t *m, smtp_tx_t *t, int complete)
 {
     if (m->phase == PH_HEADER && m->top)
         flush_field(io, m, t);
+    kn_smtp_url_end(io, &m->url, m->mem, &t->url);
+    kn_smtp_mime_report(m, t);
     if (complete && m->leaf)
         part_end(m);
     m->file = NULL; /* a part cut short is closed truncated by kn_files_close_all */
@@ -416,6 +515,8 @@ void kn_smtp_mime_end(kn_app_io_t *io, smtp_mime_t *m, smtp_tx_t *t, int complet
     m->top = 1;
     m->leaf = 0;
     m->depth = 0;
+    m->level = 0;
+    m->ent_next = 0;
     m->cont = 0;
     reset_entity(m);
 }

@@ -172,8 +172,12 @@ enum { /* how far the message was parsed (eve email.status, Suricata's names) */
     KN_EMAIL_HEADER_READY,
     KN_EMAIL_PARSE_DONE,
     KN_EMAIL_PARSE_ERROR,
+    KN_EMAIL_HEADER_DONE,      /* the blank line after an entity's header fields */
+    KN_EMAIL_BODY_STARTED,
+    KN_EMAIL_BODY_END_BOUND,   /* a multipart's close delimiter */
 };
-enum { KN_EMAIL_URL_IPV4 = 1, KN_EMAIL_URL_IPV6 = 2, KN_EMAIL_URL_EXE = 4 };
+enum { KN_EMAIL_URL_IPV4 = 1, KN_EMAIL_URL_IPV6 = 2, KN_EMAIL_URL_EXE = 4,
+       KN_EMAIL_URL_OWN = 8 /* the entity reported has URLs of its own: eve writes has_* */ };
 
 typedef struct kn_smtp_info {
     kn_str_t helo, mail_from;          /* command parameters ("<a@b>"), as sent */

@@ -154,6 +154,8 @@
     X(APP_PARSE_ERRORS, "kanshi.applayer.parse_errors", C)                                         \
     X(APP_GAPS, "kanshi.applayer.gaps", C)                                                         \
     X(APP_STATE_CAP, "kanshi.applayer.state_cap_drop", C)                                          \
+    X(APP_SMTP_URL_DROPPED, "kanshi.applayer.smtp_urls_dropped", C)                                \
+    X(APP_SMTP_URL_TRUNCATED, "kanshi.applayer.smtp_urls_truncated", C)                            \
     X(APP_MEMCAP, "kanshi.applayer.memcap_drop", C)                                                \
     X(APP_EXPECT_ADDED, "kanshi.applayer.expectations", C)                                         \
     X(APP_EXPECT_MATCHED, "kanshi.applayer.expectations_matched", C)                               \

@@ -3,8 +3,12 @@
  *   "smtp": {"helo", "mail_from", "rcpt_to": [..]}          (each only when seen)
  *   "email": {"status", "from", "to": [..], "cc": [..], "has_ipv6_url", "has_ipv4_url",
  *             "has_exe_url", "url": [..], "attachment": [..]}
- * The address lists are the header values split at commas, each trimmed; a message that was
- * not parsed to its end only gets its status (Suricata then has no fields either). */
+ * The address lists are the header values split at commas, each trimmed. Fields are written
+ * whatever the status (a message cut short has those its header got to). The URL flags are
+ * those of the entity the message ended in (the engine's url_flags), written only when that
+ * entity has URLs of its own. They say what the URLs are: Suricata 7 sets has_ipv6_url for an
+ * IPv4 host and never has_ipv4_url (its output tests URL_IS_IP4 into the IPv6 flag); kanshi
+ * does not copy that mistake (docs/eve.md), so the two differ on mails with IPv4 URLs. */
 #include "eve_private.h"
 
 #include <stdio.h>
@@ -55,6 +59,9 @@ static const char *status_name(uint8_t st)
     switch (st) {
     case KN_EMAIL_HEADER_STARTED: return "HEADER_STARTED";
     case KN_EMAIL_HEADER_READY: return "HEADER_READY";
+    case KN_EMAIL_HEADER_DONE: return "HEADER_DONE";
+    case KN_EMAIL_BODY_STARTED: return "BODY_STARTED";
+    case KN_EMAIL_BODY_END_BOUND: return "BODY_END_BOUND";
     case KN_EMAIL_PARSE_DONE: return "PARSE_DONE";
     default: return "PARSE_ERROR";
     }
@@ -70,23 +77,21 @@ json_object *kn_eve_email_object(kn_eve_t *e, const kn_smtp_info_t *info)
     o = json_object_new_object();
     json_object_object_add_ex(o, "status", json_object_new_string(status_name(info->email_status)),
                               NEW_KEY);
-    if (info->email_status != KN_EMAIL_PARSE_DONE)
-        return o;
     kn_eve_add_bytes(o, "from", info->from);
     add_split(o, "to", info->to);
     add_split(o, "cc", info->cc);
-    if (info->n_urls) {
-        json_object_object_add_ex(o, "has_ipv6_url",
-                                  json_object_new_boolean(info->url_flags & KN_EMAIL_URL_IPV6),
-                                  NEW_KEY);
-        json_object_object_add_ex(o, "has_ipv4_url",
-                                  json_object_new_boolean(info->url_flags & KN_EMAIL_URL_IPV4),
-                                  NEW_KEY);
-        json_object_object_add_ex(o, "has_exe_url",
-                                  json_object_new_boolean(info->url_flags & KN_EMAIL_URL_EXE),
-                                  NEW_KEY);
-        kn_eve_add_bytes_list(o, "url", info->urls, info->n_urls);
+    if (info->url_flags & KN_EMAIL_URL_OWN) {
+        json_object_object_add_ex(
+            o, "has_ipv6_url", json_object_new_boolean(!!(info->url_flags & KN_EMAIL_URL_IPV6)),
+            NEW_KEY);
+        json_object_object_add_ex(
+            o, "has_ipv4_url", json_object_new_boolean(!!(info->url_flags & KN_EMAIL_URL_IPV4)),
+            NEW_KEY);
+        json_object_object_add_ex(
+            o, "has_exe_url", json_object_new_boolean(!!(info->url_flags & KN_EMAIL_URL_EXE)),
+            NEW_KEY);
     }
     kn_eve_add_bytes_list(o, "attachment", info->attachments, info->n_attachments);
+    kn_eve_add_bytes_list(o, "url", info->urls, info->n_urls);
     return o;
 }

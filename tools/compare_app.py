@@ -3,7 +3,7 @@
 
     tools/compare_app.py [BINARY] [-v] [NAME...]
 
-Captures: every file under ../shared/pcaps/{http,dns,tls,ssh,malware} (ZIPs with the usual
+Captures: every file under ../shared/pcaps/{http,dns,tls,ssh,smtp,malware} (ZIPs with the usual
 "infected" password are extracted first); with NAMEs only those whose path contains one.
 Each is replayed on its own by BINARY (default build/kanshi, or $KANSHI) and by Suricata 7
 (as ../shared/tools/suricata-ref.sh runs it: Debian's suricata.yaml, community_id on, single
@@ -17,6 +17,10 @@ Compared, by unordered 5-tuple and in order within a flow:
         message before comparing)
   tls   sni, version, ja3 / ja3s hashes, subject, issuerdn
   ssh   client and server proto_version + software_version
+  smtp  helo, mail_from, rcpt_to; email status, from, to, cc, attachment, url and the
+        has_ipv6_url / has_ipv4_url / has_exe_url flags
+  ftp   command, command_data, completion_code, reply, dynamic_port, mode, reply_received
+  quic  version, sni, ua
 Prints per record type how many of Suricata's records kanshi has, how many agree in every
 field, and per field; -v lists every difference. Exits 0 whatever the differences, 1 when a
 sensor crashed or Suricata is missing. docs/compare.md, section "Application layer".
@@ -31,13 +35,19 @@ import sys
 
 import appcmp
 
-THEMES = ("http", "dns", "tls", "ssh", "malware")
+THEMES = ("http", "dns", "tls", "ssh", "smtp", "malware")
 FIELDS = {
     "http": ("hostname", "url", "http_method", "status", "http_user_agent", "length"),
     "tls": ("sni", "version", "ja3", "ja3s", "subject", "issuerdn"),
     "ssh": ("client", "server"),
     "dns": ("queries", "rcode", "answers"),
+    "smtp": ("helo", "mail_from", "rcpt_to", "status", "from", "to", "cc", "attachment", "url",
+             "has_ipv6_url", "has_ipv4_url", "has_exe_url"),
+    "ftp": ("command", "command_data", "completion_code", "reply", "dynamic_port", "mode",
+            "reply_received"),
+    "quic": ("version", "sni", "ua"),
 }
+KINDS = ("http", "dns", "tls", "ssh", "smtp", "ftp", "quic")
 
 
 def captures(out, names):
@@ -121,6 +131,23 @@ def ssh_rec(ev):
     return {"client": side("client"), "server": side("server")}
 
 
+def smtp_rec(ev):
+    s, m = ev.get("smtp") or {}, ev.get("email") or {}
+    rec = {f: s.get(f) for f in ("helo", "mail_from", "rcpt_to")}
+    rec.update({f: m.get(f) for f in FIELDS["smtp"][3:]})
+    return rec
+
+
+def ftp_rec(ev):
+    f = ev.get("ftp") or {}
+    return {k: f.get(k) for k in FIELDS["ftp"]}
+
+
+def quic_rec(ev):
+    q = ev.get("quic") or {}
+    return {k: q.get(k) for k in FIELDS["quic"]}
+
+
 def answer_tuple(a):
     rest = {k: v for k, v in a.items() if k not in ("rrname", "rrtype", "ttl")}
     return (a.get("rrname"), a.get("rrtype"), a.get("ttl"), json.dumps(rest, sort_keys=True))
@@ -156,7 +183,8 @@ def dns_messages(events):
 def records(events, kind):
     if kind == "dns":
         return dns_messages(events)
-    conv = {"http": http_rec, "tls": tls_rec, "ssh": ssh_rec}[kind]
+    conv = {"http": http_rec, "tls": tls_rec, "ssh": ssh_rec, "smtp": smtp_rec, "ftp": ftp_rec,
+            "quic": quic_rec}[kind]
     out = {}
     for key, evs in by_flow(events, kind).items():
         evs.sort(key=lambda e: (e.get("tx_id", 0), e.get("pcap_cnt", 0)))
@@ -248,7 +276,7 @@ def report(t, verbose):
     print("%-5s %9s %9s %9s %8s %12s" % ("", "Suricata", "in kanshi", "all same", "", "only kanshi"))
     print("flow: app_proto of TCP/UDP flows, protocols kanshi parses (%s)" %
           ", ".join(sorted(t.kanshi_protos)))
-    for kind in ("flow", "http", "dns", "tls", "ssh"):
+    for kind in ("flow",) + KINDS:
         print("%-5s %9d %9d %9d %8s %12d" % (kind, t.n[kind], t.found[kind], t.same[kind],
                                             appcmp.pct(t.same[kind], t.n[kind]), t.extra[kind]))
         for (k, f), tot in sorted(t.ftotal.items()):
@@ -318,7 +346,7 @@ def main(argv):
     for rel, keve, seve, _ in results:
         kev, sev = appcmp.read_eve(keve), appcmp.read_eve(seve)
         compare_flows(t, rel, flow_protos(sev), flow_protos(kev))
-        for kind in ("http", "dns", "tls", "ssh"):
+        for kind in KINDS:
             compare_records(t, rel, kind, records(sev, kind), records(kev, kind))
     score_flows(t)
     report(t, verbose)

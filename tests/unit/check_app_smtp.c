@@ -1,7 +1,10 @@
 /* check_app_smtp.c: unit tests of engine/app_smtp.c and app_smtp_mime.c through the whole
  * engine: a mail session split at every byte, pipelined commands, a base64 attachment (its
  * decoded bytes checked by size, the text known here), STARTTLS handing the flow to TLS,
- * SMTP off its port, look-alikes the probe rejects, and malformed or truncated input. */
+ * SMTP off its port, look-alikes the probe rejects, and malformed or truncated input; URLs of
+ * the message text (app_smtp_url.c): split across segments and soft line breaks, their flags,
+ * the cap on how many a message keeps. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,7 +17,8 @@ typedef struct got {
     collect_t col;
     int nsmtp, nfiles, closed_files;
     char helo[64], from[64], rcpt[4][64], hfrom[64], to[128], att[64];
-    int nrcpt, status;
+    char url[4][64];
+    int nrcpt, status, nurls, url_flags;
     uint64_t fsize;
     uint8_t app_proto;
 } got_t;
@@ -53,6 +57,10 @@ static void cb(const kn_event_t *ev, void *user)
             copy_str(r->to, sizeof(r->to), in->to);
             if (in->n_attachments)
                 copy_str(r->att, sizeof(r->att), in->attachments[0]);
+            r->nurls = in->n_urls;
+            r->url_flags = in->url_flags;
+            for (i = 0; i < in->n_urls && i < 4; i++)
+                copy_str(r->url[i], sizeof(r->url[i]), in->urls[i]);
             r->status = in->email_status;
         }
     }
@@ -233,7 +241,7 @@ START_TEST(truncated_message_is_logged_at_flow_end)
     tc_xmit(&conv, 1, "Subject: cut\r\nContent-Type: text/plain; name=x.txt\r\n\r\nsome te", 1460);
     kn_engine_flush(eng);
     ck_assert_int_eq(g->nsmtp, 1);
-    ck_assert_int_eq(g->status, KN_EMAIL_HEADER_READY);
+    ck_assert_int_eq(g->status, KN_EMAIL_HEADER_DONE); /* the body line never ended */
     ck_assert_int_eq(g->nfiles, 1);
     ck_assert_int_eq(g->closed_files, 0); /* truncated */
 }
@@ -249,7 +257,100 @@ START_TEST(data_rejected_is_an_anomaly)
     tc_xmit(&conv, 0, "250 ok\r\n", 1460);
     kn_engine_flush(eng);
     ck_assert(collect_has_anomaly(&g->col, KN_ANOM_APP_SMTP_DATA_COMMAND_REJECTED));
-    ck_assert_int_eq(g->status, KN_EMAIL_NONE);
+    ck_assert_int_eq(g->status, KN_EMAIL_HEADER_READY); /* Suricata's status for it */
+}
+END_TEST
+
+/* A mail whose message is text, sent in segments of chunk bytes. */
+static void mail(const char *text, size_t chunk)
+{
+    tc_xmit(&conv, 0, "220 mx\r\n", 1460);
+    tc_xmit(&conv, 1, "HELO c\r\nMAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\n", 1460);
+    tc_xmit(&conv, 0, "250 ok\r\n250 ok\r\n250 ok\r\n354 go\r\n", 1460);
+    tc_xmit(&conv, 1, text, chunk);
+    tc_xmit(&conv, 1, ".\r\n", 1460);
+    tc_xmit(&conv, 0, "250 queued\r\n", 1460);
+    kn_engine_flush(eng);
+}
+
+#define URL_MAIL                                                                                   \
+    "Content-Type: multipart/alternative; boundary=\"b\"\r\n\r\n--b\r\n"                  \
+    "Content-Type: text/plain\r\n\r\nsee HTTP://Split.Example/Path now\r\n--b\r\n"        \
+    "Content-Type: text/html\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"        \
+    "<a href=3D\"http://soft.example/a=\r\nb\">x</a>\r\n--b--\r\n"
+
+START_TEST(url_split_across_segments)
+{
+    size_t chunk = (size_t)_i + 1; /* 1: every byte in a segment of its own */
+
+    start();
+    mail(URL_MAIL, chunk);
+    ck_assert_int_eq(g->status, KN_EMAIL_PARSE_DONE);
+    ck_assert_int_eq(g->nurls, 2);
+    ck_assert_str_eq(g->url[0], "split.example/path"); /* scheme dropped, lower-cased */
+    ck_assert_str_eq(g->url[1], "soft.example/ab");    /* joined across the soft break */
+    ck_assert(!(g->url_flags & KN_EMAIL_URL_OWN));     /* found in parts, not the message */
+}
+END_TEST
+
+START_TEST(url_exe_flag)
+{
+    start();
+    mail("Subject: x\r\n\r\nget http://x.test/a.jsx/b and http://x.test/Setup.EXE?id=1\r\n",
+         1460);
+    ck_assert_int_eq(g->nurls, 2);
+    ck_assert_str_eq(g->url[0], "x.test/setup.exe?id=1"); /* newest first, as Suricata */
+    ck_assert_str_eq(g->url[1], "x.test/a.jsx/b");
+    ck_assert(g->url_flags & KN_EMAIL_URL_OWN);
+    ck_assert(g->url_flags & KN_EMAIL_URL_EXE);
+    ck_assert(!(g->url_flags & (KN_EMAIL_URL_IPV4 | KN_EMAIL_URL_IPV6)));
+}
+END_TEST
+
+START_TEST(url_no_exe_flag)
+{
+    start();
+    mail("Subject: x\r\n\r\nhttp://x.test/a.jsx/b http://x.test/a.exe.txt\r\n", 1460);
+    ck_assert_int_eq(g->nurls, 2);
+    ck_assert(!(g->url_flags & KN_EMAIL_URL_EXE));
+}
+END_TEST
+
+START_TEST(url_ip_flags)
+{
+    start();
+    mail("Subject: x\r\n\r\n<http://192.0.2.1/x>\r\n", 1460);
+    ck_assert_int_eq(g->nurls, 1);
+    ck_assert_str_eq(g->url[0], "192.0.2.1/x");
+    ck_assert_int_eq(g->url_flags & (KN_EMAIL_URL_IPV4 | KN_EMAIL_URL_IPV6), KN_EMAIL_URL_IPV4);
+    teardown();
+    setup();
+    start();
+    mail("Subject: x\r\n\r\nhttp://2001:db8::1/x http://2001:db8::1/x http://999.1.1.1/\r\n",
+         1460);
+    ck_assert_int_eq(g->nurls, 2); /* the same URL twice is kept once */
+    ck_assert_str_eq(g->url[1], "2001:db8::1/x");
+    ck_assert_int_eq(g->url_flags & (KN_EMAIL_URL_IPV4 | KN_EMAIL_URL_IPV6), KN_EMAIL_URL_IPV6);
+}
+END_TEST
+
+START_TEST(url_count_is_capped)
+{
+    static char text[32768];
+    size_t n = 0;
+    int i;
+    const kn_counters_t *c;
+
+    n += (size_t)snprintf(text, sizeof(text), "Subject: many\r\n\r\n");
+    for (i = 0; i < 300; i++)
+        n += (size_t)snprintf(text + n, sizeof(text) - n, "http://h%d.test/\r\n", i);
+    start();
+    mail(text, 1460);
+    ck_assert_int_eq(g->status, KN_EMAIL_PARSE_DONE);
+    ck_assert_int_eq(g->nurls, 256);
+    ck_assert_str_eq(g->url[0], "h255.test/"); /* the first 256 kept, newest first */
+    c = kn_engine_counters(eng);
+    ck_assert_uint_eq(c->c[KN_CTR_APP_SMTP_URL_DROPPED], 300 - 256);
 }
 END_TEST
 
@@ -268,6 +369,11 @@ Suite *suite_app_smtp(void)
     tcase_add_test(tc, malformed_replies_and_long_lines);
     tcase_add_test(tc, truncated_message_is_logged_at_flow_end);
     tcase_add_test(tc, data_rejected_is_an_anomaly);
+    tcase_add_loop_test(tc, url_split_across_segments, 0, 40);
+    tcase_add_test(tc, url_exe_flag);
+    tcase_add_test(tc, url_no_exe_flag);
+    tcase_add_test(tc, url_ip_flags);
+    tcase_add_test(tc, url_count_is_capped);
     suite_add_tcase(s, tc);
     return s;
 }
