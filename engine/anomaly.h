@@ -260,6 +260,8 @@
     X(APP_BT_INVALID_HANDSHAKE, "bittorrent.invalid_handshake", 0, APPLAYER)                       \
     X(APP_BT_INVALID_MESSAGE, "bittorrent.invalid_message", 0, APPLAYER)                           \
     X(APP_BT_INFO_HASH_MISMATCH, "bittorrent.info_hash_mismatch", 0, APPLAYER)                     \
+    X(APP_BT_LSD_MALFORMED, "bittorrent.lsd_malformed", 0, APPLAYER)                               \
+    X(APP_BT_UTP_MISMATCH, "bittorrent.utp_mismatch", 0, APPLAYER)                                 \
     X(APP_BT_DHT_MALFORMED, "bittorrent-dht.malformed_packet", 1, APPLAYER)                        \
     X(APP_PROTO_MISMATCH, "applayer_mismatch_protocol_both_directions", 1, APPLAYER)               \
     X(APP_PROTO_ONE_DIRECTION, "applayer_detect_protocol_only_one_direction", 1, APPLAYER)         \

@@ -8,19 +8,25 @@
  * One transaction per connection, reported at each handshake (so rules see the first one at
  * once) and done when both sides have told what they will: their handshake and, if they
  * announced BEP 10, their extension handshake among their first SCAN_MSGS messages. Each side
- * holds at most the handshake and one extension handshake (capped by app-layer.state-cap). */
+ * holds at most the handshake and one extension handshake (capped by app-layer.state-cap).
+ *
+ * A side whose first byte is not the handshake's, while the other side's was, has a broken
+ * handshake; when neither opened with it, the handshake may come in the clear after a Message
+ * Stream Encryption key exchange (app_bittorrent_mse.c), and is looked for there. uTP
+ * (app_utp.c) hands this parser its in-order payload: the peer wire is the same. */
 #include "applayer.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "app_bittorrent_private.h"
 #include "bencode.h"
 #include "bt_client.h"
 #include "cursor.h"
 
 #define HS_LEN 68u
-#define PSTR "\x13" "BitTorrent protocol"
-#define PSTR_LEN 20u
+#define PSTR KN_BT_PSTR
+#define PSTR_LEN KN_BT_PSTR_LEN
 #define SCAN_MSGS 8u             /* messages looked through for the extension handshake */
 #define EXT_MAX (64u * 1024)     /* the largest extension handshake kept */
 #define MSG_MAX (1u << 24)       /* no message is longer (a piece is 16 KiB + 9) */
@@ -29,6 +35,7 @@
 
 enum {
     PH_HS = 0, /* collecting the handshake */
+    PH_MSE,    /* looking for it behind an MSE key exchange (app_bittorrent_mse.c) */
     PH_HDR,    /* a message's 4-byte length and its id */
     PH_BODY,   /* the rest of a message: kept (extension handshake) or skipped */
     PH_STOP,   /* nothing more to learn on this side */
@@ -41,6 +48,8 @@ typedef struct side {
     uint8_t hs[HS_LEN];
     uint8_t hdr[6];     /* length, id, extended id */
     uint8_t msgs;
+    uint8_t plain;      /* the side opened with its handshake (no MSE) */
+    kn_bt_scan_t scan;  /* PH_MSE */
     uint32_t left;      /* bytes of the current message still to come */
     uint8_t *ext;       /* extension handshake being kept (caller frees: state_free) */
     uint32_t extlen, extcap;
@@ -71,15 +80,20 @@ const char *kn_bt_extension_name(unsigned bit)
     return NULL;
 }
 
-/* Either side may speak first; a prefix of the protocol string asks for more. */
+/* Either side may speak first; a prefix of the protocol string asks for more. A responder
+ * that answered an MSE key exchange may send it in the clear further on. */
 static int probe(const uint8_t *d, uint32_t len, int dir)
 {
     uint32_t n = len < PSTR_LEN ? len : PSTR_LEN;
 
-    (void)dir;
     if (memcmp(d, PSTR, n) != 0)
-        return KN_DECLINED;
+        return kn_bt_mse_probe(d, len, dir);
     return len < PSTR_LEN ? KN_AGAIN : KN_OK;
+}
+
+void kn_bt_set_utp(void *st)
+{
+    ((bt_state_t *)st)->t.info.utp = 1;
 }
 
 static void *state_new(void)
@@ -282,15 +296,51 @@ static uint32_t take_body(kn_app_io_t *io, bt_state_t *s, int dir, const uint8_t
     return n;
 }
 
+/* The handshake was not at the start: it may follow an MSE key exchange in the clear. */
+static uint32_t take_mse(kn_app_io_t *io, bt_state_t *s, int dir, const uint8_t *d,
+                         uint32_t len)
+{
+    side_t *sd = &s->side[dir];
+    int found;
+    uint32_t n = kn_bt_mse_scan(&sd->scan, d, len, &found);
+
+    if (found > 0) {
+        memcpy(sd->hs, PSTR, PSTR_LEN);
+        sd->hslen = PSTR_LEN;
+        sd->phase = PH_HS;
+        s->t.info.mse = 1;
+    } else if (found < 0) {
+        stop(sd); /* RC4 was chosen, or this is not BitTorrent: nothing to read */
+        check_done(io, s);
+        return len;
+    }
+    return n;
+}
+
+/* A side's first byte. One that is not the handshake's is MSE unless the other side opened
+ * with its handshake in the clear: then it is a broken handshake (take_hs_bytes). */
+static void side_start(bt_state_t *s, int dir, uint8_t first)
+{
+    side_t *sd = &s->side[dir];
+
+    if (first == (uint8_t)PSTR[0])
+        sd->plain = 1;
+    else if (!s->side[!dir].plain)
+        sd->phase = PH_MSE;
+}
+
 static int parse(kn_app_io_t *io, void *st, int dir, const uint8_t *d, uint32_t len)
 {
     bt_state_t *s = st;
     side_t *sd = &s->side[dir];
     uint32_t used = 0;
 
+    if (len && sd->phase == PH_HS && !sd->hslen && !sd->scan.seen)
+        side_start(s, dir, d[0]);
     while (len && sd->phase != PH_STOP) {
         switch (sd->phase) {
         case PH_HS: used = take_hs_bytes(io, s, dir, d, len); break;
+        case PH_MSE: used = take_mse(io, s, dir, d, len); break;
         case PH_HDR: used = take_hdr(io, s, dir, d, len); break;
         case PH_BODY: used = take_body(io, s, dir, d, len); break;
         default: break;

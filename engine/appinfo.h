@@ -246,10 +246,21 @@ typedef struct kn_bt_side {
     kn_str_t ext_client;            /* the BEP 10 handshake's "v": "uTorrent 3.5.5" */
 } kn_bt_side_t;
 
+/* A Local Service Discovery announce (BEP 14 "BT-SEARCH"): one datagram. */
+typedef struct kn_bt_lsd {
+    kn_str_t host, cookie;          /* header values as sent; p NULL: absent */
+    int32_t port;                   /* the announced peer port, -1: absent or not a port */
+    const uint8_t *info_hashes;     /* n_info_hashes x 20 bytes, decoded from the hex */
+    uint32_t n_info_hashes;
+} kn_bt_lsd_t;
+
 typedef struct kn_bittorrent_info {
     kn_str_t info_hash;             /* 20 bytes, from the first handshake seen */
     uint8_t info_hash_mismatch;     /* the other side named another torrent */
+    uint8_t utp;                    /* the peer wire ran over uTP (BEP 29), not TCP */
+    uint8_t mse;                    /* a handshake came in the clear after an MSE key exchange */
     kn_bt_side_t client, server;
+    const kn_bt_lsd_t *lsd;         /* an LSD announce, not a peer connection; NULL otherwise */
 } kn_bittorrent_info_t;
 
 /* "dht", "fast" ... for one KN_BT_EXT_* bit; NULL for another value. Static strings. */

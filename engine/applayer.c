@@ -25,6 +25,7 @@ extern const kn_app_parser_t kn_app_pop3_parser;     /* identified, not parsed *
 extern const kn_app_parser_t kn_app_quic_parser;
 extern const kn_app_parser_t kn_app_irc_parser, kn_app_bittorrent_parser,
     kn_app_bittorrent_dht_parser; /* issue 5: irc/bittorrent */
+extern const kn_app_parser_t kn_app_utp_parser, kn_app_bt_lsd_parser; /* bittorrent: uTP, LSD */
 
 /* The table: adding a protocol is one line here. Order breaks ties between probes that both
  * claim the same bytes on a port neither is registered for. */
@@ -35,6 +36,7 @@ static const kn_app_parser_t *const parsers[] = {
     &kn_app_ftp_parser, &kn_app_ftp_data_parser, &kn_app_pop3_parser,
     &kn_app_quic_parser,
     &kn_app_bittorrent_parser, &kn_app_bittorrent_dht_parser,
+    &kn_app_utp_parser, &kn_app_bt_lsd_parser, /* after the TCP one: kn_app_parser(BITTORRENT) */
 };
 #define NPARSERS (sizeof(parsers) / sizeof(parsers[0]))
 
@@ -566,7 +568,16 @@ void kn_app_flow_end(const kn_app_env_t *env, kn_appflow_t **state, kn_flow_info
 {
     kn_appflow_t *af = *state;
     kn_app_io_t io = {env, af, fi, flow, pseudo, KN_TOSERVER};
+    int dir;
 
+    /* no more bytes will come: a TCP side a probe still waited on is not recognized, and
+     * with the other side refused already the flow failed (random-looking bytes that a long
+     * probe such as MSE's kept open end this way, as they would have had they gone on) */
+    for (dir = 0; af && !af->parser && fi->proto == 6 && dir < 2; dir++)
+        if (af->pstate[dir] == DIR_PROBING && af->plen[dir] && af->pstate[!dir] == DIR_GAVE_UP) {
+            io.dir = dir;
+            give_up(&io, dir);
+        }
     if (af && af->parser && af->st && af->parser->finish)
         af->parser->finish(&io, af->st);
     kn_app_free(state);

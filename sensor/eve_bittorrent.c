@@ -1,5 +1,6 @@
 /* eve_bittorrent.c: kanshi's "bittorrent" object (Suricata has no peer-wire logger;
- * docs/eve.md "bittorrent"): one connection's handshakes from a kn_bittorrent_info_t. */
+ * docs/eve.md "bittorrent"): one connection's handshakes (over TCP or uTP, in the clear or
+ * after MSE), or one Local Service Discovery announce, from a kn_bittorrent_info_t. */
 #include "eve_private.h"
 
 #include <stdio.h>
@@ -38,6 +39,24 @@ static json_object *side_object(const kn_bt_side_t *sd)
     return o;
 }
 
+/* A Local Service Discovery announce (BEP 14). */
+static json_object *lsd_object(const kn_bt_lsd_t *l)
+{
+    json_object *o = json_object_new_object(), *hashes = json_object_new_array();
+    uint32_t i;
+
+    if (l->host.p)
+        json_object_object_add_ex(o, "host", kn_eve_bytes(l->host), NEW_KEY);
+    if (l->port >= 0)
+        json_object_object_add_ex(o, "port", json_object_new_int(l->port), NEW_KEY);
+    for (i = 0; i < l->n_info_hashes; i++)
+        json_object_array_add(hashes, kn_eve_hex(l->info_hashes + 20 * i, 20, 0));
+    json_object_object_add_ex(o, "info_hashes", hashes, NEW_KEY);
+    if (l->cookie.p)
+        json_object_object_add_ex(o, "cookie", kn_eve_bytes(l->cookie), NEW_KEY);
+    return o;
+}
+
 json_object *kn_eve_bittorrent_object(kn_eve_t *e, const kn_bittorrent_info_t *in)
 {
     json_object *o = json_object_new_object();
@@ -48,9 +67,15 @@ json_object *kn_eve_bittorrent_object(kn_eve_t *e, const kn_bittorrent_info_t *i
                                   kn_eve_hex(in->info_hash.p, in->info_hash.len, 0), NEW_KEY);
     if (in->info_hash_mismatch)
         json_object_object_add_ex(o, "info_hash_mismatch", json_object_new_boolean(1), NEW_KEY);
+    if (in->utp)
+        json_object_object_add_ex(o, "transport", json_object_new_string("utp"), NEW_KEY);
+    if (in->mse)
+        json_object_object_add_ex(o, "mse", json_object_new_boolean(1), NEW_KEY);
     if (in->client.peer_id.p)
         json_object_object_add_ex(o, "client", side_object(&in->client), NEW_KEY);
     if (in->server.peer_id.p)
         json_object_object_add_ex(o, "server", side_object(&in->server), NEW_KEY);
+    if (in->lsd)
+        json_object_object_add_ex(o, "lsd", lsd_object(in->lsd), NEW_KEY);
     return o;
 }

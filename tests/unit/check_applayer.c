@@ -190,6 +190,29 @@ START_TEST(udp_fails_on_one_side)
 }
 END_TEST
 
+/* A server side that starts with random-looking bytes keeps a probe waiting (an MSE key
+ * exchange could hide a BitTorrent handshake); if the flow ends first and the client's bytes
+ * were refused, the flow failed, as it would have had the probe seen enough to refuse. */
+START_TEST(pending_side_at_end_fails_flow)
+{
+    uint8_t rnd[300];
+    uint32_t x = 12345, i;
+    rig_t r;
+
+    for (i = 0; i < sizeof(rnd); i++) {
+        x = x * 1103515245u + 12345u;
+        rnd[i] = (uint8_t)(x >> 16);
+    }
+    rig_init(&r, 6, 30303);
+    rig_send(&r, KN_TOSERVER, "\x01\x02 nothing anyone speaks \xfe\xff\r\n", 0);
+    kn_app_stream(&r.env, &r.af, &r.fi, NULL, NULL, KN_TOCLIENT, rnd, sizeof(rnd), 0);
+    ck_assert_int_eq(r.fi.app_proto, KN_APP_NONE);
+    rig_end(&r);
+    ck_assert_int_eq(r.fi.app_proto, KN_APP_FAILED);
+    ck_assert_uint_eq(r.ctr.c[KN_CTR_APP_FLOW_FAILED_TCP], 1);
+}
+END_TEST
+
 /* A DNS response that opens a flow (its question not captured) turns the flow around: the
  * first call asks for that and parses nothing; handed again to the client it is one tx. Once
  * the flow has gone both ways, a response to the server claims nothing. */
@@ -245,6 +268,7 @@ Suite *suite_applayer(void)
     tcase_add_test(tc, gap_size_reaches_parser);
     tcase_add_test(tc, udp_fails_on_one_side);
     tcase_add_test(tc, udp_response_first_reverses);
+    tcase_add_test(tc, pending_side_at_end_fails_flow);
     tcase_add_test(tc, pop3_is_not_ftp);
     tcase_add_test(tc, tunnel_is_probed_again);
     suite_add_tcase(s, tc);

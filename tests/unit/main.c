@@ -14,7 +14,7 @@ int main(void)
         suite_reasm, suite_detect, suite_rule, suite_match, suite_applayer, suite_app_expect,
         suite_hexfmt, suite_strci, suite_app_http, suite_file, suite_pe, suite_app_dns,
         suite_app_tls, suite_app_ssh, suite_app_smtp, suite_app_ftp, suite_app_quic, suite_bencode,
-        suite_app_irc, suite_app_bittorrent};
+        suite_app_irc, suite_app_bittorrent, suite_app_bt_transport};
     SRunner *sr = srunner_create(all[0]());
     size_t i;
     int failed;

@@ -36,5 +36,6 @@ Suite *suite_app_quic(void);
 Suite *suite_bencode(void);
 Suite *suite_app_irc(void);
 Suite *suite_app_bittorrent(void);
+Suite *suite_app_bt_transport(void);
 
 #endif
