@@ -5,7 +5,8 @@
  * extension list in wire order with values for server_name, alpn (RFC 7301 3.1),
  * supported_versions and signature_algorithms, a JA3 (or JA3S) string over every value as
  * sent, GREASE included, the way Suricata's QUIC code builds it, and for a ClientHello the JA4
- * with 'q' for QUIC, computed by app_tls.c from the GREASE-free lists. All the text lives in one
+ * with 'q' for QUIC, computed by app_tls_fp.c from the GREASE-free lists that tls_hello.c, which
+ * also walks the hello for this file, collects. All the text lives in one
  * owned buffer; the extension and value arrays point into it. */
 #include "app_quic_private.h"
 
@@ -21,9 +22,6 @@
 #define HS_SERVER_HELLO 2
 #define MAX_EXTS 128
 #define MAX_VALUES 512
-
-enum { EXT_SNI = 0, EXT_GROUPS = 10, EXT_PF = 11, EXT_SIGALGS = 13, EXT_ALPN = 16,
-       EXT_VERSIONS = 43 };
 
 typedef struct span {
     size_t off, len;
@@ -87,19 +85,12 @@ static void add_version(builder_t *b, uint16_t v)
 static void ext_sni(builder_t *b, kn_cursor_t *c)
 {
     kn_cursor_t l;
-    uint16_t n = kn_cur_be16(c);
-    const uint8_t *p = kn_cur_take(c, n);
+    uint16_t len;
+    uint8_t type;
+    const uint8_t *name;
 
-    if (b->fp)
-        b->fp->sni = 1;
-    kn_cur_init(&l, p, p ? n : 0);
-    while (kn_cur_left(&l)) {
-        uint16_t len;
-        const uint8_t *name;
-        kn_cur_skip(&l, 1); /* name_type */
-        len = kn_cur_be16(&l);
-        if (!(name = kn_cur_take(&l, len)))
-            break;
+    kn_tls_list(c, 2, &l);
+    while (kn_tls_name_next(&l, &type, &name, &len) == 1) {
         if (!b->have_sni && b->n_vals < MAX_VALUES) {
             b->have_sni = 1;
             b->sni.off = b->text.len;
@@ -113,105 +104,81 @@ static void ext_sni(builder_t *b, kn_cursor_t *c)
 static void ext_alpn(builder_t *b, kn_cursor_t *c)
 {
     kn_cursor_t l;
-    uint16_t n = kn_cur_be16(c);
-    const uint8_t *p = kn_cur_take(c, n);
+    const uint8_t *name;
+    uint8_t len;
 
-    kn_cur_init(&l, p, p ? n : 0);
-    while (kn_cur_left(&l)) {
-        uint8_t len = kn_cur_u8(&l);
-        const uint8_t *name = kn_cur_take(&l, len);
-        if (!name)
-            break;
-        if (b->fp && !b->fp->alpn1)
-            b->fp->alpn1 = name, b->fp->alpn1_len = len;
+    kn_tls_list(c, 2, &l);
+    while (kn_tls_alpn_next(&l, &name, &len))
         add_value(b, name, len);
-    }
 }
 
-/* A list of 16-bit values after a length of lenbytes bytes. */
+/* A list of 16-bit values after a length of lenbytes bytes, as text where Suricata has it. */
 static void u16_list(builder_t *b, kn_cursor_t *c, int lenbytes, int ext)
 {
-    size_t n = lenbytes == 1 ? kn_cur_u8(c) : kn_cur_be16(c), i;
+    kn_cursor_t l;
+    uint16_t v;
     char num[8];
 
-    for (i = 0; i + 1 < n && !c->err; i += 2) {
-        uint16_t v = kn_cur_be16(c);
-        if (c->err)
-            break;
-        if (ext == EXT_GROUPS) {
+    kn_tls_list(c, lenbytes, &l);
+    while (kn_tls_u16_next(&l, &v)) {
+        if (ext == KN_TLS_EXT_SUPPORTED_GROUPS) {
             sb_num(&b->groups, v, b->groups.len > 0);
-            if (b->fp)
-                kn_tls_fp_add(b->fp->groups, &b->fp->ngroups, v);
-        } else if (ext == EXT_SIGALGS) {
+        } else if (ext == KN_TLS_EXT_SIGNATURE_ALGORITHMS) {
             snprintf(num, sizeof(num), "%u", v);
             add_value(b, num, strlen(num));
-            if (b->fp)
-                kn_tls_fp_add(b->fp->sigalgs, &b->fp->nsigalgs, v);
-        } else { /* supported_versions */
+        } else {
             add_version(b, v);
-            if (b->fp && !kn_tls_is_grease(v) && v > b->fp->max_version)
-                b->fp->max_version = v;
         }
     }
 }
 
 static void extension(builder_t *b, uint16_t type, kn_cursor_t *c)
 {
-    uint8_t n, i;
+    kn_cursor_t l;
+    unsigned i = 0;
 
     switch (type) {
-    case EXT_SNI: ext_sni(b, c); break;
-    case EXT_ALPN: ext_alpn(b, c); break;
-    case EXT_GROUPS: if (b->client) u16_list(b, c, 2, EXT_GROUPS); break;
-    case EXT_SIGALGS: u16_list(b, c, 2, EXT_SIGALGS); break;
-    case EXT_VERSIONS:
+    case KN_TLS_EXT_SERVER_NAME: ext_sni(b, c); break;
+    case KN_TLS_EXT_ALPN: ext_alpn(b, c); break;
+    case KN_TLS_EXT_SUPPORTED_GROUPS:
         if (b->client)
-            u16_list(b, c, 1, EXT_VERSIONS);
-        else if (kn_cur_left(c) >= 2)
+            u16_list(b, c, 2, type);
+        break;
+    case KN_TLS_EXT_SIGNATURE_ALGORITHMS: u16_list(b, c, 2, type); break;
+    case KN_TLS_EXT_SUPPORTED_VERSIONS:
+        if (b->client)
+            u16_list(b, c, 1, type);
+        else if (kn_cur_left(c) >= 2) /* the ServerHello names one */
             add_version(b, kn_cur_be16(c));
         break;
-    case EXT_PF:
-        n = kn_cur_u8(c);
-        for (i = 0; b->client && i < n && kn_cur_left(c); i++)
-            sb_num(&b->pf, kn_cur_u8(c), i > 0);
+    case KN_TLS_EXT_EC_POINT_FORMATS:
+        kn_tls_list(c, 1, &l);
+        while (b->client && kn_cur_left(&l)) /* no '-' between two such extensions */
+            sb_num(&b->pf, kn_cur_u8(&l), i++ > 0);
         break;
     default: break;
     }
 }
 
 /* The extension block must parse whole (as tls-parser requires) to be reported at all. */
-static int exts_valid(const uint8_t *p, size_t n)
-{
-    kn_cursor_t c;
-
-    kn_cur_init(&c, p, n);
-    while (kn_cur_left(&c)) {
-        kn_cur_skip(&c, 2);
-        kn_cur_skip(&c, kn_cur_be16(&c));
-    }
-    return !c.err;
-}
-
 static void extensions(builder_t *b, const uint8_t *p, size_t n)
 {
     kn_cursor_t c, body;
+    uint16_t type;
     unsigned k = 0;
 
-    if (!p || !exts_valid(p, n))
+    if (!p || !kn_tls_exts_valid(p, n))
         return;
     kn_cur_init(&c, p, n);
-    while (kn_cur_left(&c)) {
-        uint16_t type = kn_cur_be16(&c), len = kn_cur_be16(&c);
-        const uint8_t *d = kn_cur_take(&c, len);
+    while (kn_tls_ext_next(&c, &type, &body) == 1) {
         sb_num(&b->ja3, type, k++ > 0);
         if (b->fp)
-            kn_tls_fp_add(b->fp->exts, &b->fp->nexts, type);
+            kn_tls_fp_ext(b->fp, type, body);
         if (b->n_exts < MAX_EXTS) {
             b->ext[b->n_exts].type = type;
             b->ext[b->n_exts].first = (uint16_t)b->n_vals;
             b->ext[b->n_exts++].n = 0;
         }
-        kn_cur_init(&body, d, len);
         extension(b, type, &body);
     }
     if (b->client) {
@@ -224,41 +191,23 @@ static void extensions(builder_t *b, const uint8_t *p, size_t n)
     }
 }
 
-/* RFC 8446 4.1.2 / 4.1.3: the fixed fields, then the extensions (optional before TLS 1.3). */
+/* Suricata's QUIC JA3 keeps every value as sent, GREASE included. */
 static int hello_fields(builder_t *b, const uint8_t *body, uint32_t n, uint16_t *legacy)
 {
-    kn_cursor_t c;
-    uint16_t clen, i;
-    const uint8_t *ciphers, *exts = NULL;
-    uint16_t elen = 0;
+    kn_tls_hello_t h;
+    uint16_t i;
 
-    kn_cur_init(&c, body, n);
-    *legacy = kn_cur_be16(&c);
-    kn_cur_skip(&c, 32);
-    kn_cur_skip(&c, kn_cur_u8(&c)); /* legacy_session_id */
-    clen = b->client ? kn_cur_be16(&c) : 2;
-    ciphers = kn_cur_take(&c, clen);
-    if (b->client)
-        kn_cur_skip(&c, kn_cur_u8(&c)); /* legacy_compression_methods */
-    else
-        kn_cur_skip(&c, 1);
-    if (c.err || (clen & 1))
+    if (kn_tls_hello_parse(body, n, b->client, &h))
         return -1;
-    if (kn_cur_left(&c) >= 2) {
-        elen = kn_cur_be16(&c);
-        if (!(exts = kn_cur_take(&c, elen)))
-            return -1;
-    }
-    sb_num(&b->ja3, *legacy, 0);
+    *legacy = h.version;
+    sb_num(&b->ja3, h.version, 0);
     kn_tls_sb_str(&b->ja3, ",");
-    for (i = 0; i + 1 < clen; i += 2) {
-        uint16_t cs = kn_rd_be16(ciphers + i);
-        sb_num(&b->ja3, cs, i > 0);
-        if (b->fp)
-            kn_tls_fp_add(b->fp->ciphers, &b->fp->nciphers, cs);
-    }
+    for (i = 0; i + 1 < h.ciphers_len; i += 2)
+        sb_num(&b->ja3, kn_rd_be16(h.ciphers + i), i > 0);
     kn_tls_sb_str(&b->ja3, ",");
-    extensions(b, exts, elen);
+    if (b->fp)
+        kn_tls_fp_ciphers(b->fp, &h);
+    extensions(b, h.exts, h.exts_len);
     return 0;
 }
 

@@ -5,7 +5,7 @@
  * whose keys anyone can derive from the client's first Destination Connection ID (RFC 9001
  * 5.2), with libcrypto only; app_quic_hello.c turns the TLS ClientHello or ServerHello carried
  * in CRYPTO frames into what Suricata logs (SNI, the extension list, JA3, and JA4 through
- * app_tls.c's kn_tls_ja4). */
+ * app_tls_fp.c's kn_tls_ja4), walking it with tls_hello.c as the TLS parser does. */
 #ifndef KANSHI_ENGINE_APP_QUIC_PRIVATE_H
 #define KANSHI_ENGINE_APP_QUIC_PRIVATE_H
 

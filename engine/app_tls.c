@@ -13,7 +13,12 @@
  * only the 5-byte record headers are still read, so application data costs one header per
  * record and heartbeats stay visible. What the transaction reports follows Suricata 7: the
  * version strings, the JA3/JA3S text, certificate fields, session resumption. JA4 follows the
- * FoxIO specification (technical_details/JA4.md). */
+ * FoxIO specification (technical_details/JA4.md).
+ *
+ * SSLv2 records (a first byte with either top bit set) are framed too, as Suricata does: an
+ * SSLv2 CLIENT-HELLO, which old clients send to offer SSLv3 and TLS as well (RFC 5246 E.2),
+ * claims the flow as tls and opens the transaction, and either side's SSLv2 records make its
+ * version SSLv2. */
 #include "applayer.h"
 
 #include <stdio.h>
@@ -31,10 +36,14 @@
 #define REC_MAX (16384u + 2048u) /* RFC 5246 6.2.3: TLSCiphertext.length */
 #define MAX_ALPN 16              /* protocols kept per side */
 #define MAX_CERTS 16             /* chain entries kept (the rest are counted) */
-#define MAX_IDS KN_TLS_MAX_IDS   /* cipher suites / extensions / groups used for JA3, JA4 */
 #define TOO_MANY_RECORDS 256     /* Suricata's per-packet limit for tls.too_many_records */
 
 enum { REC_CCS = 20, REC_ALERT = 21, REC_HANDSHAKE = 22, REC_APPDATA = 23, REC_HEARTBEAT = 24 };
+
+/* SSLv2 message types (draft-hickman-netscape-ssl-00 "Protocol Messages"); the record header
+ * is 2 bytes (high bit set) or 3 (next bit set, then a padding length), then the type. */
+enum { SSL2_ERROR = 0, SSL2_CLIENT_HELLO = 1, SSL2_SERVER_HELLO = 4 };
+#define SSL2_HELLO_FIXED 8u /* version, cipher-specs, session-id and challenge lengths */
 
 /* Handshake types (RFC 8446 4, RFC 5246 7.4, RFC 6066 8). */
 enum {
@@ -44,13 +53,6 @@ enum {
     HS_CERTIFICATE_VERIFY = 15, HS_CLIENT_KEY_EXCHANGE = 16, HS_FINISHED = 20,
     HS_CERTIFICATE_URL = 21, HS_CERTIFICATE_STATUS = 22, HS_SUPPLEMENTAL_DATA = 23,
     HS_KEY_UPDATE = 24, HS_COMPRESSED_CERTIFICATE = 25, HS_MESSAGE_HASH = 254,
-};
-
-/* Extensions (RFC 6066, RFC 7301, RFC 8446 4.2, RFC 8422). */
-enum {
-    EXT_SERVER_NAME = 0, EXT_SUPPORTED_GROUPS = 10, EXT_EC_POINT_FORMATS = 11,
-    EXT_SIGNATURE_ALGORITHMS = 13, EXT_ALPN = 16, EXT_SESSION_TICKET = 35,
-    EXT_SUPPORTED_VERSIONS = 43,
 };
 
 /* ssl_state keyword bits (Suricata's names). */
@@ -74,6 +76,8 @@ typedef struct tls_dir {
     uint8_t rec_type;
     uint32_t rec_len, rec_left;
     uint8_t hb[3], hb_have;         /* heartbeat type and payload_length */
+    uint8_t ssl2;                   /* the current record is an SSLv2 one */
+    uint8_t v2[SSL2_HELLO_FIXED], v2_have; /* the fixed part of an SSLv2 CLIENT-HELLO */
     uint8_t hs[HS_HDR], hs_have;    /* handshake header being read */
     uint8_t msg_keep;               /* the body is collected in msg */
     uint32_t msg_len, msg_have;
@@ -147,11 +151,28 @@ static uint8_t *st_dup(kn_app_io_t *io, tls_state_t *st, const uint8_t *d, size_
 
 /* ---- probe ---------------------------------------------------------------------------------- */
 
+/* An SSLv2 CLIENT-HELLO with a 2-byte header, which old clients also send to offer SSLv3 and
+ * TLS (RFC 5246 E.2): Suricata claims it as tls when it names version 2.0 or 3.0 to 3.3. */
+static int probe_ssl2(const uint8_t *d, uint32_t len)
+{
+    if (len >= 2 && (((d[0] & 0x7fu) << 8) | d[1]) < 1 + SSL2_HELLO_FIXED)
+        return KN_DECLINED;
+    if (len >= 3 && d[2] != SSL2_CLIENT_HELLO)
+        return KN_DECLINED;
+    if (len >= 4 && d[3] != 0 && d[3] != 3)
+        return KN_DECLINED;
+    if (len < 5)
+        return KN_AGAIN;
+    return (d[3] == 0 && d[4] == 2) || (d[3] == 3 && d[4] <= 3) ? KN_OK : KN_DECLINED;
+}
+
 /* A handshake record (RFC 5246 6.2.1) whose first message is the hello of that side. */
 static int probe(const uint8_t *d, uint32_t len, int dir)
 {
     uint16_t rlen;
 
+    if (len >= 1 && (d[0] & 0x80) && dir == KN_TOSERVER)
+        return probe_ssl2(d, len);
     if (len < 1 || d[0] != REC_HANDSHAKE)
         return len < 1 ? KN_AGAIN : KN_DECLINED;
     if (len >= 2 && d[1] != 3)
@@ -278,74 +299,14 @@ static void report(kn_app_io_t *io, tls_state_t *st)
 
 /* ---- hello messages -------------------------------------------------------------------------- */
 
-typedef struct hello {
-    uint16_t version, cipher;
-    const uint8_t *random, *sid, *ciphers, *exts;
-    uint8_t sid_len;
-    uint16_t ciphers_len, exts_len;
-} hello_t;
-
-/* RFC 8446 4.1.2 / 4.1.3 (RFC 5246 7.4.1.2 / 7.4.1.3): the fixed part, extensions optional. */
-static int hello_parse(const uint8_t *b, uint32_t n, int client, hello_t *h)
-{
-    kn_cursor_t c;
-
-    memset(h, 0, sizeof(*h));
-    kn_cur_init(&c, b, n);
-    h->version = kn_cur_be16(&c);
-    h->random = kn_cur_take(&c, 32);
-    h->sid_len = kn_cur_u8(&c);
-    h->sid = kn_cur_take(&c, h->sid_len);
-    if (client) {
-        h->ciphers_len = kn_cur_be16(&c);
-        h->ciphers = kn_cur_take(&c, h->ciphers_len);
-        kn_cur_skip(&c, kn_cur_u8(&c)); /* compression methods */
-    } else {
-        h->cipher = kn_cur_be16(&c);
-        kn_cur_skip(&c, 1);
-    }
-    if (!c.err && kn_cur_left(&c) >= 2) {
-        h->exts_len = kn_cur_be16(&c);
-        h->exts = kn_cur_take(&c, h->exts_len);
-    }
-    if (c.err || h->sid_len > 32 || (h->ciphers_len & 1))
-        return -1;
-    return 0;
-}
-
-/* Next extension of a list (RFC 8446 4.2); 0 at the end, -1 when malformed. */
-static int ext_next(kn_cursor_t *c, uint16_t *type, kn_cursor_t *body)
-{
-    uint16_t len;
-    const uint8_t *p;
-
-    if (!kn_cur_left(c))
-        return 0;
-    *type = kn_cur_be16(c);
-    len = kn_cur_be16(c);
-    p = kn_cur_take(c, len);
-    if (c->err)
-        return -1;
-    kn_cur_init(body, p, len);
-    return 1;
-}
-
-/* What the ClientHello contributes to JA3 and JA4 (app_tls_private.h, shared with QUIC). */
-typedef kn_tls_chfp_t chfp_t;
-
-static void u16_list(kn_cursor_t *c, size_t lenbytes, uint16_t *v, unsigned *n)
-{
-    size_t len = lenbytes == 1 ? kn_cur_u8(c) : kn_cur_be16(c), i;
-
-    for (i = 0; i + 1 < len && !c->err; i += 2)
-        kn_tls_fp_add(v, n, kn_cur_be16(c));
-}
-
-/* RFC 6066 3: server_name_list, one host_name of 1..255 bytes (Suricata's limits). */
+/* RFC 6066 3: the first host_name of server_name_list, of 1..255 bytes (Suricata's limits).
+ * As Suricata, the list length is skipped, not checked, and the first entry read. */
 static void ext_sni(kn_app_io_t *io, tls_state_t *st, kn_cursor_t *c)
 {
-    uint16_t len;
-    const uint8_t *name;
+    uint16_t len = 0;
+    uint8_t type = 0;
+    const uint8_t *name = NULL;
+    int rc;
 
     if (!kn_cur_left(c))
         return;
@@ -354,14 +315,13 @@ static void ext_sni(kn_app_io_t *io, tls_state_t *st, kn_cursor_t *c)
         return;
     }
     kn_cur_skip(c, 2);
-    if (kn_cur_u8(c) != 0 || c->err) {
-        kn_app_anomaly(io, c->err ? KN_ANOM_APP_TLS_HANDSHAKE_INVALID_LENGTH
-                                  : KN_ANOM_APP_TLS_INVALID_SNI_TYPE);
+    rc = kn_tls_name_next(c, &type, &name, &len);
+    if (!rc || type) {
+        kn_app_anomaly(io, rc ? KN_ANOM_APP_TLS_INVALID_SNI_TYPE
+                              : KN_ANOM_APP_TLS_HANDSHAKE_INVALID_LENGTH);
         return;
     }
-    len = kn_cur_be16(c);
-    name = kn_cur_take(c, len);
-    if (c->err || !len || len > 255) {
+    if (rc < 0 || !len || len > 255) {
         kn_app_anomaly(io, KN_ANOM_APP_TLS_INVALID_SNI_LENGTH);
         return;
     }
@@ -369,207 +329,72 @@ static void ext_sni(kn_app_io_t *io, tls_state_t *st, kn_cursor_t *c)
         st->info.sni = str_of(st->sni, len);
 }
 
-/* RFC 7301 3.1: ProtocolNameList, kept for eve and the JA4 ALPN characters. */
-static void ext_alpn(kn_app_io_t *io, tls_state_t *st, int dir, kn_cursor_t *c, chfp_t *fp)
+/* RFC 7301 3.1: ProtocolNameList, kept (the first extension's) for eve. */
+static void ext_alpn(kn_app_io_t *io, tls_state_t *st, int dir, kn_cursor_t *c)
 {
-    uint16_t len = kn_cur_be16(c);
-    const uint8_t *list = kn_cur_take(c, len);
-    uint8_t *copy;
     kn_cursor_t l;
+    uint8_t *copy, n;
+    const uint8_t *p;
 
-    if (c->err || st->alpn_buf[dir] || !(copy = st_dup(io, st, list, len)))
+    if (kn_tls_list(c, 2, &l) || st->alpn_buf[dir] ||
+        !(copy = st_dup(io, st, kn_cur_ptr(&l), l.len)))
         return;
     st->alpn_buf[dir] = copy;
-    kn_cur_init(&l, copy, len);
-    while (kn_cur_left(&l) && st->n_alpns[dir] < MAX_ALPN) {
-        uint8_t n = kn_cur_u8(&l);
-        const uint8_t *p = kn_cur_take(&l, n);
-        if (l.err)
-            break;
-        if (fp && !st->n_alpns[dir])
-            fp->alpn1 = p, fp->alpn1_len = n;
+    kn_cur_init(&l, copy, l.len);
+    while (st->n_alpns[dir] < MAX_ALPN && kn_tls_alpn_next(&l, &p, &n))
         st->alpns[dir][st->n_alpns[dir]++] = str_of(p, n);
-    }
 }
 
-static void client_ext(kn_app_io_t *io, tls_state_t *st, uint16_t type, kn_cursor_t *c,
-                       chfp_t *fp)
+static void client_ext(kn_app_io_t *io, tls_state_t *st, uint16_t type, kn_cursor_t *c)
 {
+    kn_cursor_t l;
+    uint16_t v;
+
     switch (type) {
-    case EXT_SERVER_NAME:
-        fp->sni = 1;
+    case KN_TLS_EXT_SERVER_NAME:
         ext_sni(io, st, c);
         break;
-    case EXT_SUPPORTED_GROUPS:
-        u16_list(c, 2, fp->groups, &fp->ngroups);
+    case KN_TLS_EXT_ALPN:
+        ext_alpn(io, st, KN_TOSERVER, c);
         break;
-    case EXT_EC_POINT_FORMATS: {
-        uint8_t n = kn_cur_u8(c), i;
-        for (i = 0; i < n && !c->err && fp->npf < sizeof(fp->pf); i++)
-            fp->pf[fp->npf++] = kn_cur_u8(c);
-        break;
-    }
-    case EXT_SIGNATURE_ALGORITHMS:
-        u16_list(c, 2, fp->sigalgs, &fp->nsigalgs);
-        break;
-    case EXT_ALPN:
-        ext_alpn(io, st, KN_TOSERVER, c, fp);
-        break;
-    case EXT_SESSION_TICKET:
+    case KN_TLS_EXT_SESSION_TICKET:
         st->resumed = 1; /* as Suricata: a ticket offer counts as a resumption attempt */
         break;
-    case EXT_SUPPORTED_VERSIONS: {
-        uint8_t n = kn_cur_u8(c), i;
+    case KN_TLS_EXT_SUPPORTED_VERSIONS:
         st->ch_sv = 1;
-        for (i = 0; i + 1 < n && !c->err; i += 2) {
-            uint16_t v = kn_cur_be16(c);
-            if (!i)
-                st->client_version = v; /* Suricata takes the first (preferred) entry */
-            if (!kn_tls_is_grease(v) && v > fp->max_version)
-                fp->max_version = v;
-        }
+        kn_tls_list(c, 1, &l);
+        if (kn_tls_u16_next(&l, &v))
+            st->client_version = v; /* Suricata takes the first (preferred) entry */
         break;
-    }
     default:
         break;
     }
 }
 
-static void sb_ids(kn_tls_sb_t *s, const uint16_t *v, unsigned n, const char *fmt_sep)
-{
-    char num[8];
-    unsigned i;
-
-    for (i = 0; i < n; i++) {
-        snprintf(num, sizeof(num), "%s%u", i ? fmt_sep : "", v[i]);
-        kn_tls_sb_str(s, num);
-    }
-}
-
 /* JA3: SSLVersion,Ciphers,Extensions,EllipticCurves,EllipticCurvePointFormats (decimal). */
-static void make_ja3(kn_app_io_t *io, tls_state_t *st, uint16_t version, const chfp_t *fp)
+static void make_ja3(kn_app_io_t *io, tls_state_t *st, uint16_t version, const kn_tls_chfp_t *fp)
 {
     kn_tls_sb_t s = {0};
-    char num[8];
-    unsigned i;
 
-    snprintf(num, sizeof(num), "%u,", version);
-    kn_tls_sb_str(&s, num);
-    sb_ids(&s, fp->ciphers, fp->nciphers, "-");
-    kn_tls_sb_str(&s, ",");
-    sb_ids(&s, fp->exts, fp->nexts, "-");
-    kn_tls_sb_str(&s, ",");
-    sb_ids(&s, fp->groups, fp->ngroups, "-");
-    kn_tls_sb_str(&s, ",");
-    for (i = 0; i < fp->npf; i++) {
-        snprintf(num, sizeof(num), "%s%u", i ? "-" : "", fp->pf[i]);
-        kn_tls_sb_str(&s, num);
-    }
+    kn_tls_ja3_text(&s, version, fp);
     if (s.oom || kn_digest_hex(EVP_md5(), s.p, s.len, 0, 0, st->ja3_hash) ||
         !(st->ja3 = (char *)st_dup(io, st, (const uint8_t *)s.p, s.len + 1)))
         st->ja3_hash[0] = '\0';
     free(s.p);
 }
 
-static int cmp_u16(const void *a, const void *b)
-{
-    return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
-}
-
-static int is_alnum(uint8_t c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-}
-
-/* JA4 section a's last two characters (JA4.md "ALPN Extension Value"). */
-static void ja4_alpn(const chfp_t *fp, char out[2])
-{
-    static const char hx[] = "0123456789abcdef";
-    const uint8_t *a = fp->alpn1;
-    uint8_t n = fp->alpn1_len;
-
-    if (!a || !n) {
-        out[0] = out[1] = '0';
-    } else if (is_alnum(a[0]) && is_alnum(a[n - 1])) {
-        out[0] = (char)a[0];
-        out[1] = (char)a[n - 1];
-    } else { /* first and last character of the value's hex form */
-        out[0] = hx[a[0] >> 4];
-        out[1] = hx[a[n - 1] & 15];
-    }
-}
-
-static const char *ja4_version(unsigned v)
-{
-    switch (v) {
-    case 0x0304: return "13";
-    case 0x0303: return "12";
-    case 0x0302: return "11";
-    case 0x0301: return "10";
-    case 0x0300: return "s3";
-    case 0x0002: return "s2";
-    case 0xfeff: return "d1";
-    case 0xfefd: return "d2";
-    case 0xfefc: return "d3";
-    default: return "00";
-    }
-}
-
-/* sha256 of the comma-separated 4-digit hex list (and "_" + the second list if any). */
-static void ja4_hash(const uint16_t *a, unsigned na, const uint16_t *b, unsigned nb, char *out)
-{
-    kn_tls_sb_t s = {0};
-    char h[8];
-    unsigned i;
-
-    memcpy(out, "000000000000", 13); /* JA4.md: an empty list is shown as zeros */
-    if (!na)
-        return;
-    for (i = 0; i < na; i++) {
-        snprintf(h, sizeof(h), "%s%04x", i ? "," : "", a[i]);
-        kn_tls_sb_str(&s, h);
-    }
-    for (i = 0; i < nb; i++) {
-        snprintf(h, sizeof(h), "%s%04x", i ? "," : "_", b[i]);
-        kn_tls_sb_str(&s, h);
-    }
-    if (s.oom || kn_digest_hex(EVP_sha256(), s.p, s.len, 6, 0, out))
-        memcpy(out, "000000000000", 13);
-    free(s.p);
-}
-
-void kn_tls_ja4(char transport, uint16_t legacy, const chfp_t *fp, char out[KN_TLS_JA4_LEN])
-{
-    uint16_t c[MAX_IDS], e[MAX_IDS];
-    unsigned nc = fp->nciphers, ne = 0, i;
-    char alpn[2], hb[13], hc[13];
-
-    memcpy(c, fp->ciphers, nc * sizeof(c[0]));
-    qsort(c, nc, sizeof(c[0]), cmp_u16);
-    for (i = 0; i < fp->nexts; i++) /* SNI and ALPN are in section a already */
-        if (fp->exts[i] != EXT_SERVER_NAME && fp->exts[i] != EXT_ALPN)
-            e[ne++] = fp->exts[i];
-    qsort(e, ne, sizeof(e[0]), cmp_u16);
-    ja4_alpn(fp, alpn);
-    ja4_hash(c, nc, NULL, 0, hb);
-    ja4_hash(e, ne, fp->sigalgs, fp->nsigalgs, hc);
-    snprintf(out, KN_TLS_JA4_LEN, "%c%s%c%02u%02u%c%c_%s_%s", transport,
-             ja4_version(fp->max_version ? fp->max_version : legacy), fp->sni ? 'd' : 'i',
-             nc > 99 ? 99 : nc, fp->nexts > 99 ? 99 : fp->nexts, alpn[0], alpn[1], hb, hc);
-}
-
 static void client_hello(kn_app_io_t *io, tls_state_t *st, const uint8_t *b, uint32_t n)
 {
-    hello_t h;
-    chfp_t *fp;
+    kn_tls_hello_t h;
+    kn_tls_chfp_t *fp;
     kn_cursor_t c, body;
-    uint16_t type, i;
+    uint16_t type;
     int rc;
 
     if (st->ch_seen) /* a second hello (after a HelloRetryRequest) changes nothing we report */
         return;
     st->ch_seen = 1;
-    if (hello_parse(b, n, 1, &h)) {
+    if (kn_tls_hello_parse(b, n, 1, &h) || h.sid_len > 32) {
         kn_app_anomaly(io, KN_ANOM_APP_TLS_HANDSHAKE_INVALID_LENGTH);
         return;
     }
@@ -580,12 +405,11 @@ static void client_hello(kn_app_io_t *io, tls_state_t *st, const uint8_t *b, uin
     st->have_random[KN_TOSERVER] = 1;
     memcpy(st->csid, h.sid, h.sid_len);
     st->csid_len = h.sid_len;
-    for (i = 0; i + 1 < h.ciphers_len; i += 2)
-        kn_tls_fp_add(fp->ciphers, &fp->nciphers, kn_rd_be16(h.ciphers + i));
+    kn_tls_fp_ciphers(fp, &h);
     kn_cur_init(&c, h.exts, h.exts_len);
-    while ((rc = ext_next(&c, &type, &body)) == 1) {
-        kn_tls_fp_add(fp->exts, &fp->nexts, type);
-        client_ext(io, st, type, &body, fp);
+    while ((rc = kn_tls_ext_next(&c, &type, &body)) == 1) {
+        kn_tls_fp_ext(fp, type, body);
+        client_ext(io, st, type, &body);
     }
     if (rc < 0)
         kn_app_anomaly(io, KN_ANOM_APP_TLS_HANDSHAKE_INVALID_LENGTH);
@@ -594,6 +418,7 @@ static void client_hello(kn_app_io_t *io, tls_state_t *st, const uint8_t *b, uin
     free(fp);
     st->pend |= KN_TXP_REQUEST;
 }
+
 
 /* RFC 8446 4.1.3 / draft-ietf-tls-tls13 (0x7fNN): the version eve names. */
 static void server_version(tls_state_t *st, uint16_t v)
@@ -609,37 +434,37 @@ static void server_ext(kn_app_io_t *io, tls_state_t *st, uint16_t type, kn_curso
 {
     uint16_t v;
 
-    if (type == EXT_SUPPORTED_VERSIONS) {
+    if (type == KN_TLS_EXT_SUPPORTED_VERSIONS) {
         v = kn_cur_be16(c);
         if (c->err)
             return;
         if (st->ch_sv && v > V_TLS12)
             st->log_wo_cert = 1;
         st->server_version = v;
-    } else if (type == EXT_ALPN) {
-        ext_alpn(io, st, KN_TOCLIENT, c, NULL);
+    } else if (type == KN_TLS_EXT_ALPN) {
+        ext_alpn(io, st, KN_TOCLIENT, c);
     }
 }
 
 /* JA3S: SSLVersion,Cipher,Extensions. */
-static void make_ja3s(kn_app_io_t *io, tls_state_t *st, const hello_t *h, const uint16_t *exts,
-                      unsigned nexts)
+static void make_ja3s(kn_app_io_t *io, tls_state_t *st, const kn_tls_hello_t *h,
+                      const uint16_t *exts, unsigned nexts)
 {
     kn_tls_sb_t s = {0};
     char num[16];
 
     snprintf(num, sizeof(num), "%u,%u,", h->version, h->cipher);
     kn_tls_sb_str(&s, num);
-    sb_ids(&s, exts, nexts, "-");
+    kn_tls_ids_text(&s, exts, nexts);
     if (s.oom || kn_digest_hex(EVP_md5(), s.p, s.len, 0, 0, st->ja3s_hash) ||
         !(st->ja3s = (char *)st_dup(io, st, (const uint8_t *)s.p, s.len + 1)))
         st->ja3s_hash[0] = '\0';
     free(s.p);
 }
 
-static void server_hello_fields(kn_app_io_t *io, tls_state_t *st, const hello_t *h)
+static void server_hello_fields(kn_app_io_t *io, tls_state_t *st, const kn_tls_hello_t *h)
 {
-    uint16_t exts[MAX_IDS], type;
+    uint16_t exts[KN_TLS_MAX_IDS], type;
     unsigned nexts = 0;
     kn_cursor_t c, body;
     int rc;
@@ -650,7 +475,7 @@ static void server_hello_fields(kn_app_io_t *io, tls_state_t *st, const hello_t 
     if (h->sid_len && h->sid_len == st->csid_len && !memcmp(h->sid, st->csid, h->sid_len))
         st->resumed = 1; /* RFC 5246 7.4.1.3: the server echoes the id it resumes */
     kn_cur_init(&c, h->exts, h->exts_len);
-    while ((rc = ext_next(&c, &type, &body)) == 1) {
+    while ((rc = kn_tls_ext_next(&c, &type, &body)) == 1) {
         kn_tls_fp_add(exts, &nexts, type);
         server_ext(io, st, type, &body);
     }
@@ -661,9 +486,9 @@ static void server_hello_fields(kn_app_io_t *io, tls_state_t *st, const hello_t 
 
 static void server_hello(kn_app_io_t *io, tls_state_t *st, const uint8_t *b, uint32_t n)
 {
-    hello_t h;
+    kn_tls_hello_t h;
 
-    if (hello_parse(b, n, 0, &h)) {
+    if (kn_tls_hello_parse(b, n, 0, &h) || h.sid_len > 32) {
         kn_app_anomaly(io, KN_ANOM_APP_TLS_HANDSHAKE_INVALID_LENGTH);
         return;
     }
@@ -677,7 +502,6 @@ static void server_hello(kn_app_io_t *io, tls_state_t *st, const uint8_t *b, uin
         complete(st);
     }
 }
-
 /* RFC 5246 7.4.2: certificate_list<0..2^24-1> of ASN.1Cert<1..2^24-1>; the leaf is decoded. */
 static void certificate(kn_app_io_t *io, tls_state_t *st, uint8_t *b, uint32_t n)
 {
@@ -848,16 +672,94 @@ static void hs_feed(kn_app_io_t *io, tls_state_t *st, int dir, const uint8_t *d,
     }
 }
 
+/* ---- SSLv2 records ----------------------------------------------------------------------------- */
+
+/* As Suricata, a record whose first byte has either of the top bits set is SSLv2, from either
+ * side, and makes that side's version SSLv2; of its messages only the hellos and ERROR count. */
+static int ssl2_start(kn_app_io_t *io, tls_state_t *st, int dir)
+{
+    tls_dir_t *t = &st->d[dir];
+    int two = t->hdr[0] & 0x80;
+    uint32_t len = (uint32_t)(t->hdr[0] & (two ? 0x7f : 0x3f)) << 8 | t->hdr[1];
+
+    t->ssl2 = 1;
+    t->rec_type = two ? t->hdr[2] : t->hdr[3];
+    t->v2_have = 0;
+    if (!len) { /* no room for the message type */
+        kn_app_anomaly(io, KN_ANOM_APP_TLS_INVALID_SSLV2_HEADER);
+        return KN_ERR;
+    }
+    t->rec_len = len;
+    t->rec_left = len - 1; /* the type is read */
+    if (dir == KN_TOSERVER)
+        st->client_version = V_SSL2;
+    else
+        st->server_version = V_SSL2;
+    if (t->rec_type == SSL2_ERROR)
+        kn_app_anomaly(io, KN_ANOM_APP_TLS_ERROR_MESSAGE_ENCOUNTERED);
+    return KN_OK;
+}
+
+/* The cipher specs (3 bytes each), the session id (none or 16 bytes) and the challenge (16 to
+ * 32 bytes) of a CLIENT-HELLO must fill its record exactly. */
+static int ssl2_hello_ok(const tls_dir_t *t)
+{
+    uint32_t cs, sid, ch;
+
+    if (t->v2_have < SSL2_HELLO_FIXED)
+        return 0;
+    cs = kn_rd_be16(t->v2 + 2);
+    sid = kn_rd_be16(t->v2 + 4);
+    ch = kn_rd_be16(t->v2 + 6);
+    return cs && !(cs % 3) && (!sid || sid == 16) && ch >= 16 && ch <= 32 &&
+           1 + SSL2_HELLO_FIXED + cs + sid + ch == t->rec_len;
+}
+
+/* A whole SSLv2 hello, reported as a TLS one is once complete. Suricata reads nothing past the
+ * CLIENT-HELLO's lengths, so neither its ciphers nor its challenge are kept (no JA3). */
+static void ssl2_end(kn_app_io_t *io, tls_state_t *st, int dir)
+{
+    const tls_dir_t *t = &st->d[dir];
+
+    if (t->rec_type != (dir == KN_TOSERVER ? SSL2_CLIENT_HELLO : SSL2_SERVER_HELLO))
+        return;
+    start_tx(io, st);
+    st->touched = 1;
+    if (dir == KN_TOCLIENT) {
+        st->cur |= ST_SERVER_HELLO;
+        return;
+    }
+    st->cur |= ST_CLIENT_HELLO;
+    if (!ssl2_hello_ok(t))
+        kn_app_anomaly(io, KN_ANOM_APP_TLS_HANDSHAKE_INVALID_LENGTH);
+    if (!st->ch_seen)
+        st->pend |= KN_TXP_REQUEST;
+    st->ch_seen = 1;
+}
+
 /* ---- record layer ---------------------------------------------------------------------------- */
+
+/* Header bytes to read: 5 (RFC 5246 6.2.1), or the SSLv2 length and message type. */
+static uint8_t hdr_size(const tls_dir_t *t)
+{
+    if (!t->hdr_have)
+        return 1;
+    if (!(t->hdr[0] & 0xc0))
+        return REC_HDR;
+    return t->hdr[0] & 0x80 ? 3 : 4;
+}
 
 static int record_start(kn_app_io_t *io, tls_state_t *st, int dir)
 {
     tls_dir_t *t = &st->d[dir];
     uint8_t type = t->hdr[0];
 
+    t->hb_have = 0;
+    if (type & 0xc0)
+        return ssl2_start(io, st, dir);
+    t->ssl2 = 0;
     t->rec_len = t->rec_left = kn_rd_be16(t->hdr + 3);
     t->rec_type = type;
-    t->hb_have = 0;
     if (type < REC_CCS || type > REC_HEARTBEAT) {
         kn_app_anomaly(io, KN_ANOM_APP_TLS_INVALID_RECORD_TYPE);
         return KN_ERR;
@@ -892,7 +794,9 @@ static void record_end(kn_app_io_t *io, tls_state_t *st, int dir)
     uint32_t plen;
 
     t->hdr_have = 0;
-    if (t->rec_type != REC_HEARTBEAT || t->encrypted || t->hb_have < 3)
+    if (t->ssl2)
+        ssl2_end(io, st, dir);
+    if (t->ssl2 || t->rec_type != REC_HEARTBEAT || t->encrypted || t->hb_have < 3)
         return;
     plen = kn_rd_be16(t->hb + 1);
     if (plen + 3 + 16 > t->rec_len)
@@ -903,7 +807,10 @@ static void record_body(kn_app_io_t *io, tls_state_t *st, int dir, const uint8_t
 {
     tls_dir_t *t = &st->d[dir];
 
-    if (t->rec_type == REC_HANDSHAKE && !t->encrypted) {
+    if (t->ssl2) {
+        while (n && t->v2_have < SSL2_HELLO_FIXED)
+            t->v2[t->v2_have++] = *d++, n--;
+    } else if (t->rec_type == REC_HANDSHAKE && !t->encrypted) {
         hs_feed(io, st, dir, d, n);
     } else if (t->rec_type == REC_HEARTBEAT) {
         while (n && t->hb_have < 3)
@@ -915,16 +822,16 @@ static void records(kn_app_io_t *io, tls_state_t *st, int dir, const uint8_t *d,
 {
     tls_dir_t *t = &st->d[dir];
     unsigned nrec = 0;
-    uint32_t n;
+    uint32_t n, want;
 
     while (len && !t->dead) {
-        if (t->hdr_have < REC_HDR) {
-            n = REC_HDR - t->hdr_have < len ? REC_HDR - t->hdr_have : len;
+        if (t->hdr_have < (want = hdr_size(t))) {
+            n = want - t->hdr_have < len ? want - t->hdr_have : len;
             memcpy(t->hdr + t->hdr_have, d, n);
             t->hdr_have = (uint8_t)(t->hdr_have + n);
             d += n, len -= n;
-            if (t->hdr_have < REC_HDR)
-                break;
+            if (t->hdr_have < hdr_size(t)) /* the first byte tells how long the header is */
+                continue;
             if (record_start(io, st, dir) != KN_OK) {
                 t->dead = 1;
                 break;

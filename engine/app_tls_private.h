@@ -1,4 +1,5 @@
-/* app_tls_private.h: what app_tls.c shares with app_tls_cert.c and the unit tests (engine only).
+/* app_tls_private.h: what app_tls.c shares with app_tls_cert.c, app_tls_fp.c (JA3, JA4), QUIC
+ * and the unit tests (engine only); the hello walk itself is tls_hello.h.
  *
  * The X.509 side of the TLS parser lives in its own file so that the record and handshake
  * state machine stays readable: certificates are decoded with libcrypto (d2i_X509), never by
@@ -11,6 +12,7 @@
 #include <stdint.h>
 
 #include "anomaly.h"
+#include "tls_hello.h"
 
 #define KN_TLS_FP_LEN 60 /* 20 bytes as "aa:" each, NUL-terminated */
 
@@ -42,35 +44,11 @@ void kn_tls_sb_str(kn_tls_sb_t *s, const char *z);
 /* n bytes as hex digit pairs, sep (or nothing when NULL) between them */
 void kn_tls_sb_hex(kn_tls_sb_t *s, const uint8_t *d, size_t n, int upper, const char *sep);
 
-/* The lower-case hex md5 (33 bytes with NUL) and truncated sha256 (13 bytes) that JA3 and JA4
- * use, through libcrypto's EVP. Return 0, or -1 when libcrypto fails. */
-
-/* What a ClientHello contributes to JA3 (salesforce/ja3) and JA4 (FoxIO JA4.md), GREASE (RFC
- * 8701) left out; filled by app_tls.c and app_quic_hello.c. */
-#define KN_TLS_MAX_IDS 512
-
-/* RFC 8701 2: the GREASE values 0x0A0A, 0x1A1A ... 0xFAFA, left out of JA3 and JA4. */
-static inline int kn_tls_is_grease(uint16_t v)
-{
-    return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff);
-}
-
-/* Appends id to the list v of *n ids (at most KN_TLS_MAX_IDS), GREASE left out. */
-static inline void kn_tls_fp_add(uint16_t *v, unsigned *n, uint16_t id)
-{
-    if (!kn_tls_is_grease(id) && *n < KN_TLS_MAX_IDS)
-        v[(*n)++] = id;
-}
-#define KN_TLS_JA4_LEN 40
-
-typedef struct kn_tls_chfp {
-    uint16_t ciphers[KN_TLS_MAX_IDS], exts[KN_TLS_MAX_IDS], groups[KN_TLS_MAX_IDS],
-        sigalgs[KN_TLS_MAX_IDS];
-    unsigned nciphers, nexts, ngroups, nsigalgs, npf, sni, max_version;
-    uint8_t pf[256];
-    const uint8_t *alpn1; /* the first ALPN protocol */
-    uint8_t alpn1_len;
-} kn_tls_chfp_t;
+/* JA3 and JA4 (app_tls_fp.c) over what tls_hello.c collects from a ClientHello. */
+/* ids as decimal numbers joined by '-' (JA3's lists) */
+void kn_tls_ids_text(kn_tls_sb_t *s, const uint16_t *v, unsigned n);
+/* SSLVersion,Ciphers,Extensions,EllipticCurves,EllipticCurvePointFormats (GREASE-free) */
+void kn_tls_ja3_text(kn_tls_sb_t *s, uint16_t version, const kn_tls_chfp_t *fp);
 
 /* The JA4 text of a ClientHello whose legacy_version is legacy; transport is 't' (TCP) or 'q'
  * (QUIC). */

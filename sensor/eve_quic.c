@@ -9,33 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Wire bytes as a JSON string, every invalid UTF-8 sequence as U+FFFD. */
-static json_object *lossy(kn_str_t s)
-{
-    char *out = malloc((size_t)s.len * 3 + 1);
-    size_t o = 0, i = 0, n, k;
-    json_object *j;
-
-    if (!out)
-        return json_object_new_string("");
-    while (i < s.len) {
-        uint8_t c = s.p[i];
-        n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-        for (k = 1; n && k < n && i + k < s.len && (s.p[i + k] & 0xc0) == 0x80; k++)
-            ;
-        if (n && k == n && i + n <= s.len) {
-            memcpy(out + o, s.p + i, n);
-            o += n, i += n;
-        } else {
-            memcpy(out + o, "\xef\xbf\xbd", 3);
-            o += 3, i += k ? k : 1;
-        }
-    }
-    j = json_object_new_string_len(out, (int)o);
-    free(out);
-    return j;
-}
-
 static json_object *ext_object(const kn_quic_ext_t *x)
 {
     json_object *o = json_object_new_object(), *v;
@@ -48,7 +21,7 @@ static json_object *ext_object(const kn_quic_ext_t *x)
     if (x->n_values) {
         v = json_object_new_array_ext(x->n_values);
         for (i = 0; i < x->n_values; i++)
-            json_object_array_add(v, lossy(x->values[i]));
+            json_object_array_add(v, kn_eve_lossy(x->values[i]));
         json_object_object_add_ex(o, "values", v, NEW_KEY);
     }
     return o;
@@ -64,11 +37,11 @@ json_object *kn_eve_quic_object(kn_eve_t *e, const kn_quic_info_t *info)
     kn_quic_version_name(info->version, ver, sizeof(ver));
     json_object_object_add_ex(o, "version", json_object_new_string(ver), NEW_KEY);
     if (info->sni.p)
-        json_object_object_add_ex(o, "sni", lossy(info->sni), NEW_KEY);
+        json_object_object_add_ex(o, "sni", kn_eve_lossy(info->sni), NEW_KEY);
     if (info->ja3.p) {
         h = json_object_new_object();
-        json_object_object_add_ex(h, "hash", lossy(info->ja3_hash), NEW_KEY);
-        json_object_object_add_ex(h, "string", lossy(info->ja3), NEW_KEY);
+        json_object_object_add_ex(h, "hash", kn_eve_lossy(info->ja3_hash), NEW_KEY);
+        json_object_object_add_ex(h, "string", kn_eve_lossy(info->ja3), NEW_KEY);
         json_object_object_add_ex(o, info->client ? "ja3" : "ja3s", h, NEW_KEY);
     }
     if (info->n_exts) {

@@ -13,35 +13,55 @@
 #include <string.h>
 #include <time.h>
 
-/* Wire bytes as a JSON string: valid UTF-8 is kept, any other byte becomes U+FFFD, so the
- * line stays valid JSON text whatever the peer sent. */
-static json_object *str_json(kn_str_t s)
+/* Length of the part of a UTF-8 sequence at p[0 .. n) that is valid so far (Unicode 3.9, table
+ * 3-7: the second byte's range depends on the first, which rules out overlong forms,
+ * surrogates and code points above U+10FFFF); *whole tells whether it is a complete character. */
+static size_t utf8_prefix(const uint8_t *p, size_t n, int *whole)
 {
-    char buf[512] = "", *out = buf;
-    size_t cap = sizeof(buf), o = 0, i = 0, n;
+    uint8_t c = p[0], lo = 0x80, hi = 0xbf;
+    size_t need, k;
+
+    *whole = 1;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf)
+        need = 2;
+    else if (c >= 0xe0 && c <= 0xef)
+        need = 3, lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
+    else if (c >= 0xf0 && c <= 0xf4)
+        need = 4, lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
+    else
+        need = 1, *whole = 0;
+    for (k = 1; k < need && k < n && p[k] >= lo && p[k] <= hi; k++)
+        lo = 0x80, hi = 0xbf;
+    if (k < need)
+        *whole = 0;
+    return k;
+}
+
+json_object *kn_eve_lossy(kn_str_t s)
+{
+    char small[512] = "", *out = small;
+    size_t o = 0, i = 0, k;
+    int whole;
     json_object *j;
 
-    if (s.len * 3 + 1 > cap && !(out = malloc(cap = (size_t)s.len * 3 + 1)))
-        return json_object_new_string("");
-    out[0] = '\0';
+    /* each input byte yields at most 3 output bytes (U+FFFD) */
+    if ((size_t)s.len * 3 > sizeof(small)) {
+        if (!(out = malloc((size_t)s.len * 3)))
+            return json_object_new_string("");
+        out[0] = '\0';
+    }
     while (i < s.len) {
-        uint8_t c = s.p[i];
-        n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-        if (n && c && i + n <= s.len) {
-            size_t k;
-            for (k = 1; k < n && (s.p[i + k] & 0xc0) == 0x80; k++)
-                ;
-            if (k == n) {
-                memcpy(out + o, s.p + i, n);
-                o += n, i += n;
-                continue;
-            }
-        }
-        memcpy(out + o, "\xef\xbf\xbd", 3); /* U+FFFD */
-        o += 3, i++;
+        k = utf8_prefix(s.p + i, s.len - i, &whole);
+        if (whole)
+            memcpy(out + o, s.p + i, k), o += k;
+        else
+            memcpy(out + o, "\xef\xbf\xbd", 3), o += 3; /* U+FFFD for the maximal subpart */
+        i += k;
     }
     j = json_object_new_string_len(out, (int)o);
-    if (out != buf)
+    if (out != small)
         free(out);
     return j;
 }
@@ -49,7 +69,7 @@ static json_object *str_json(kn_str_t s)
 static void add_str(json_object *o, const char *key, kn_str_t s)
 {
     if (s.p)
-        json_object_object_add_ex(o, key, str_json(s), NEW_KEY);
+        json_object_object_add_ex(o, key, kn_eve_lossy(s), NEW_KEY);
 }
 
 /* Suricata's SSLVersionToString names. */

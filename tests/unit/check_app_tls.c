@@ -77,6 +77,16 @@ static const char ECH_SH[] =
     "330024001d00200ff6e1452d32666a0036d0071dbfceaddc648e2d5aa6fd1c530c3f15f823271f1403030001"
     "01";
 
+/* ssl-v2.pcap frame 4 (59062 -> 443): an SSLv2 CLIENT-HELLO for version 2.0 */
+static const char V2_CH[] =
+    "802e0100020015000000100700c00500800300800100800600400400800200801c30e2b12f4c04525476f280c0"
+    "7abee5";
+
+/* ssl.v3.pcap frame 4 (58868 -> 443): an SSLv2-compatible CLIENT-HELLO offering TLS 1.0 */
+static const char V2_COMPAT_CH[] =
+    "8055010301003c0000001000003900003800003500003300003200000400000500002f00001600001300feff00"
+    "000a00001500001200fefe000009000064000062000003000006e6b8efdf91cf44f7eae43c83398fdcb2";
+
 /* ---- harness ------------------------------------------------------------------------------ */
 
 typedef struct tlsev {
@@ -477,12 +487,12 @@ START_TEST(invalid_records_raise_anomalies)
     size_t nch = unhex(CNC_CH, ch);
     const uint8_t badlen[] = {23, 3, 3, 0xff, 0xff};
     const uint8_t badver[] = {23, 7, 1, 0, 1, 0};
-    const char *http = "HTTP/1.1 400 Bad Request\r\n\r\n";
+    const uint8_t badtype[] = {0x10, 3, 3, 0, 1, 0}; /* top bits clear: not SSLv2 either */
 
     start(NULL);
     open_flow(41000, 443);
     tc_send(&conv, 1, ch, nch, 1460);
-    tc_send(&conv, 0, (const uint8_t *)http, strlen(http), 1460);
+    tc_send(&conv, 0, badtype, sizeof(badtype), 1460);
     ck_assert_uint_gt(anomalies(KN_ANOM_APP_TLS_INVALID_RECORD_TYPE), 0);
     open_flow(41001, 443);
     tc_send(&conv, 1, ch, nch, 1460);
@@ -707,6 +717,90 @@ START_TEST(certificate_decoder)
 }
 END_TEST
 
+START_TEST(sslv2_hello_probe)
+{
+    const kn_app_parser_t *ps = kn_app_parser(KN_APP_TLS);
+    uint8_t v2[64], compat[128], b[128];
+    size_t n2 = unhex(V2_CH, v2), nc = unhex(V2_COMPAT_CH, compat);
+    uint32_t k;
+
+    ck_assert_int_eq(ps->probe(v2, (uint32_t)n2, KN_TOSERVER), KN_OK);
+    ck_assert_int_eq(ps->probe(compat, (uint32_t)nc, KN_TOSERVER), KN_OK);
+    for (k = 1; k < 5; k++) { /* too short to tell */
+        ck_assert_int_eq(ps->probe(v2, k, KN_TOSERVER), KN_AGAIN);
+        ck_assert_int_eq(ps->probe(compat, k, KN_TOSERVER), KN_AGAIN);
+    }
+    ck_assert_int_eq(ps->probe(v2, (uint32_t)n2, KN_TOCLIENT), KN_DECLINED); /* client only */
+    memcpy(b, v2, n2);
+    b[2] = 4; /* SERVER-HELLO */
+    ck_assert_int_eq(ps->probe(b, (uint32_t)n2, KN_TOSERVER), KN_DECLINED);
+    ck_assert_int_eq(ps->probe(b, 3, KN_TOSERVER), KN_DECLINED); /* told by the third byte */
+    memcpy(b, compat, nc);
+    b[4] = 4; /* version 3.4: never sent this way */
+    ck_assert_int_eq(ps->probe(b, (uint32_t)nc, KN_TOSERVER), KN_DECLINED);
+    b[3] = 0, b[4] = 1; /* version 0.1 */
+    ck_assert_int_eq(ps->probe(b, (uint32_t)nc, KN_TOSERVER), KN_DECLINED);
+    memcpy(b, v2, n2);
+    b[1] = 8; /* a record too short for the fixed fields */
+    ck_assert_int_eq(ps->probe(b, (uint32_t)n2, KN_TOSERVER), KN_DECLINED);
+    b[0] = 0x40, b[1] = 0x2e; /* 3-byte header: Suricata claims only the 2-byte form */
+    ck_assert_int_eq(ps->probe(b, (uint32_t)n2, KN_TOSERVER), KN_DECLINED);
+}
+END_TEST
+
+/* SSLv2 hellos through the engine: the flow is tls, the server's SSLv2 records make the version
+ * SSLv2 (as Suricata), nothing is logged without a certificate; malformed ones are named. */
+START_TEST(sslv2_hello_through_engine)
+{
+    uint8_t v2[64], compat[128], ch[600];
+    size_t n2 = unhex(V2_CH, v2), nc = unhex(V2_COMPAT_CH, compat), nch = unhex(CNC_CH, ch);
+    const uint8_t server_hello[] = {0x80, 0x05, 0x04, 0x00, 0x01, 0x00, 0x02};
+    const uint8_t empty[] = {0x80, 0x00, 0x01}, error[] = {0x80, 0x03, 0x00, 0x00, 0x01};
+    const char *http = "HTTP/1.1 400 Bad Request\r\n\r\n";
+    const kn_flow_info_t *fi;
+
+    start(NULL);
+    open_flow(45000, 4430);
+    tc_send(&conv, 1, v2, n2, 1460);
+    tc_send(&conv, 0, server_hello, sizeof(server_hello), 1460);
+    kn_engine_flush(eng);
+    ck_assert_ptr_nonnull(fi = collect_find(col, 6, 4430));
+    ck_assert_int_eq(fi->app_proto, KN_APP_TLS);
+    ck_assert_int_eq(ev.n, 1);
+    ck_assert_uint_eq(ev.version, 0x0002);
+    ck_assert_int_eq(ev.loggable, 0);
+    ck_assert_str_eq(ev.ja3, ""); /* Suricata reads no ciphers from an SSLv2 hello */
+    open_flow(45001, 4431); /* byte by byte */
+    tc_send(&conv, 1, compat, nc, 1);
+    kn_engine_flush(eng);
+    ck_assert_ptr_nonnull(fi = collect_find(col, 6, 4431));
+    ck_assert_int_eq(fi->app_proto, KN_APP_TLS);
+    ck_assert_int_eq(ev.n, 2);
+    ck_assert_uint_eq(anomalies(KN_ANOM_APP_TLS_HANDSHAKE_INVALID_LENGTH), 0);
+    open_flow(45002, 4432); /* truncated: no transaction, no anomaly */
+    tc_send(&conv, 1, v2, 20, 1460);
+    kn_engine_flush(eng);
+    ck_assert_int_eq(ev.n, 2);
+    ck_assert_uint_eq(anomalies(KN_ANOM_APP_TLS_HANDSHAKE_INVALID_LENGTH), 0);
+    v2[8] = 8; /* challenge length 8 (16..32 allowed), record length unchanged */
+    open_flow(45003, 4433);
+    tc_send(&conv, 1, v2, n2, 1460);
+    tc_send(&conv, 0, empty, sizeof(empty), 1460);
+    ck_assert_uint_eq(anomalies(KN_ANOM_APP_TLS_HANDSHAKE_INVALID_LENGTH), 1);
+    ck_assert_uint_eq(anomalies(KN_ANOM_APP_TLS_INVALID_SSLV2_HEADER), 1);
+    open_flow(45004, 4434);
+    tc_send(&conv, 1, compat, nc, 1460);
+    tc_send(&conv, 0, error, sizeof(error), 1460);
+    ck_assert_uint_eq(anomalies(KN_ANOM_APP_TLS_ERROR_MESSAGE_ENCOUNTERED), 1);
+    open_flow(45005, 4435); /* a TLS hello answered by HTTP: Suricata reads it as SSLv2 */
+    tc_send(&conv, 1, ch, nch, 1460);
+    tc_send(&conv, 0, (const uint8_t *)http, strlen(http), 1460);
+    kn_engine_flush(eng);
+    ck_assert_uint_eq(ev.version, 0x0002);
+    ck_assert_uint_eq(anomalies(KN_ANOM_APP_TLS_INVALID_RECORD_TYPE), 0);
+}
+END_TEST
+
 Suite *suite_app_tls(void)
 {
     Suite *s = suite_create("app_tls");
@@ -715,6 +809,8 @@ Suite *suite_app_tls(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, probe_claims_hellos_only);
+    tcase_add_test(tc, sslv2_hello_probe);
+    tcase_add_test(tc, sslv2_hello_through_engine);
     tcase_add_test(tc, real_handshake_fields_match_suricata);
     tcase_add_test(tc, client_hello_split_at_every_byte);
     tcase_add_test(tc, server_flight_byte_by_byte);
