@@ -858,49 +858,25 @@ const char *kn_dns_rcode_name(unsigned rcode)
     return name_of(rcodes, rcode);
 }
 
-/* A number, or a name from t (any case). */
-static int value_of(const dns_name_t *t, const char *s, uint64_t *v)
+static int value_of(const dns_name_t *t, const char *name)
 {
-    char *end;
-    unsigned long long n;
-
-    while (*s == ' ')
-        s++;
-    if (*s >= '0' && *s <= '9') {
-        n = strtoull(s, &end, 10);
-        *v = n;
-        return *end == '\0' || *end == ' ' || *end == '-';
-    }
     for (; t->name; t++)
-        if (!strcasecmp(t->name, s)) {
-            *v = t->v;
-            return 1;
-        }
-    return 0;
+        if (!strcasecmp(t->name, name))
+            return t->v;
+    return -1;
 }
 
-/* Suricata's integer keyword forms: N, >N, >=N, <N, <=N, N-M (exclusive, as Suricata), with
- * names allowed for N. */
-static int value_test(const dns_name_t *t, const char *arg, uint64_t v)
+int kn_dns_rrtype_value(const char *name)
 {
-    uint64_t a, b;
-    const char *dash;
-
-    if (!arg)
-        return 0;
-    while (*arg == ' ')
-        arg++;
-    if (arg[0] == '>' || arg[0] == '<') {
-        int eq = arg[1] == '=';
-        if (!value_of(t, arg + 1 + eq, &a))
-            return 0;
-        return arg[0] == '>' ? (eq ? v >= a : v > a) : (eq ? v <= a : v < a);
-    }
-    if ((dash = strchr(arg + 1, '-')) && value_of(t, arg, &a) && value_of(t, dash + 1, &b))
-        return v > a && v < b;
-    return value_of(t, arg, &a) && v == a;
+    return value_of(rrtypes, name);
 }
 
+int kn_dns_rcode_value(const char *name)
+{
+    return value_of(rcodes, name);
+}
+
+/* dns.opcode/rcode/rrtype were parsed when the rule loaded (names became numbers). */
 static int keyword(const kn_app_tx_t *t, const kn_appkw_t *kw, int dir)
 {
     const dns_tx_t *tx = (const dns_tx_t *)t;
@@ -911,10 +887,10 @@ static int keyword(const kn_app_tx_t *t, const kn_appkw_t *kw, int dir)
     (void)dir;
     switch (kw->kind) {
     case KN_AK_DNS_OPCODE: r = kn_num_match(&kw->num, in->opcode); break;
-    case KN_AK_DNS_RCODE: r = value_test(rcodes, kw->arg, in->rcode); break;
+    case KN_AK_DNS_RCODE: r = kn_num_match(&kw->num, in->rcode); break;
     case KN_AK_DNS_RRTYPE: /* any question of the message */
         for (i = 0; i < in->n_queries && !r; i++)
-            r = value_test(rrtypes, kw->arg, in->queries[i].type);
+            r = kn_num_match(&kw->num, in->queries[i].type);
         break;
     default: return 0;
     }

@@ -138,6 +138,12 @@ static size_t memuse(const void *st)
     return ((const ftpd_state_t *)st)->mem + sizeof(ftpd_state_t);
 }
 
+/* The files of a transaction, for the file rule keywords (tx is the first member). */
+static const kn_files_t *tx_files(const kn_app_tx_t *tx)
+{
+    return &((const ftpd_state_t *)tx)->files;
+}
+
 const kn_app_parser_t kn_app_ftp_data_parser = {
     .app = KN_APP_FTP_DATA,
     .ipproto = 6,
@@ -148,6 +154,7 @@ const kn_app_parser_t kn_app_ftp_data_parser = {
     .gap = gap,
     .finish = finish,
     .info = info,
+    .files = tx_files,
     .memuse = memuse,
     .expected = expected,
 };

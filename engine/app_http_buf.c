@@ -2,7 +2,6 @@
  * file.data ...) and its keywords (urilen). */
 #include "app_http_private.h"
 
-#include "rule_private.h" /* kn_parse_num, for urilen */
 #include "sig.h"
 
 static kn_str_t body_of(const side_t *s)
@@ -112,29 +111,15 @@ int kn_http_buffer(const kn_app_tx_t *tx, int buf, int dir, uint32_t idx, const 
     return v.p != NULL;
 }
 
-/* urilen:[<|>]N[<>M][,norm|raw] on the normalized uri unless raw is asked. */
+/* urilen (parsed when the rule loaded) on the normalized uri unless raw was asked. */
 int kn_http_keyword(const kn_app_tx_t *tx, const kn_appkw_t *kw, int dir)
 {
     const http_tx_t *t = (const http_tx_t *)tx;
-    char buf[64], *comma;
-    kn_str_t u = t->uri_norm;
-    kn_num_t num;
-    size_t i, j = 0;
+    kn_str_t u = kw->raw ? t->info.uri : t->uri_norm;
 
     (void)dir;
-    if (kw->kind != KN_AK_URILEN || !kw->arg)
+    if (kw->kind != KN_AK_URILEN || !u.p)
         return 0;
-    for (i = 0; kw->arg[i] && j + 1 < sizeof(buf); i++)
-        if (kw->arg[i] != ' ')
-            buf[j++] = kw->arg[i];
-    buf[j] = '\0';
-    if ((comma = strchr(buf, ','))) {
-        *comma = '\0';
-        if (!strcmp(comma + 1, "raw"))
-            u = t->info.uri;
-    }
-    if (!u.p || kn_parse_num(buf, UINT32_MAX, &num))
-        return 0;
-    return kn_num_match(&num, u.len) ^ (kw->neg != 0);
+    return kn_num_match(&kw->num, u.len) ^ (kw->neg != 0);
 }
 

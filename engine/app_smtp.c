@@ -348,9 +348,15 @@ static void data_line(kn_app_io_t *io, smtp_state_t *s, const uint8_t *l, uint32
         push_cmd(s, CMD_DATA_END);
         if (s->cur && !s->cur->msg_ended) {
             s->cur->info.email_status = KN_EMAIL_PARSE_DONE;
-            if (s->mime)
+            if (s->mime) {
                 kn_smtp_mime_end(io, s->mime, s->cur, 1);
+                kn_smtp_mime_close(io, s->mime); /* its parts are complete */
+            }
             s->cur->msg_ended = 1;
+            sync_info(s, s->cur);
+            /* the client's side is complete: rules on it (the attachments' file keywords)
+             * are checked now, in its direction */
+            kn_app_tx_update(io, &s->cur->tx, KN_TXP_REQUEST);
         }
         return;
     }
@@ -575,6 +581,12 @@ static size_t memuse(const void *st)
     return sizeof(*s) + s->mem.used;
 }
 
+/* The files of a transaction, for the file rule keywords (tx is the first member). */
+static const kn_files_t *tx_files(const kn_app_tx_t *tx)
+{
+    return &((const smtp_tx_t *)tx)->files;
+}
+
 const kn_app_parser_t kn_app_smtp_parser = {
     .app = KN_APP_SMTP,
     .ipproto = 6,
@@ -587,5 +599,6 @@ const kn_app_parser_t kn_app_smtp_parser = {
     .finish = finish,
     .buffer = buffer,
     .info = info,
+    .files = tx_files,
     .memuse = memuse,
 };

@@ -925,113 +925,21 @@ static int buffer(const kn_app_tx_t *tx, int buf, int dir, uint32_t idx, const u
     }
 }
 
-/* tls.version:1.0|1.1|1.2|1.3|0xNNNN; "1.3" also matches the drafts (Suricata). */
-static int kw_tls_version(const char *arg, uint16_t v)
-{
-    unsigned want;
-    char *end;
-
-    if (!arg)
-        return 0;
-    if (!strcmp(arg, "1.0")) want = 0x0301;
-    else if (!strcmp(arg, "1.1")) want = 0x0302;
-    else if (!strcmp(arg, "1.2")) want = 0x0303;
-    else if (!strcmp(arg, "1.3")) want = V_TLS13;
-    else {
-        want = (unsigned)strtoul(arg, &end, 0);
-        if (end == arg || *end)
-            return 0;
-        return v == want;
-    }
-    return v == want || (want == V_TLS13 && (v >> 8) == 0x7f);
-}
-
-static const char *version_class(uint16_t v)
-{
-    if (v == V_SSL2) return "sslv2";
-    if (v == 0x0300) return "sslv3";
-    if (v == 0x0301) return "tls1.0";
-    if (v == 0x0302) return "tls1.1";
-    if (v == 0x0303) return "tls1.2";
-    if (v == V_TLS13 || (v >> 8) == 0x7f) return "tls1.3";
-    return NULL;
-}
-
-/* Splits arg at any of seps; calls back each item with its '!' flag. */
-static unsigned items(const char *arg, int first_neg, const char *seps,
-                      int (*fn)(const char *name, size_t n, int neg, void *u), void *u)
-{
-    unsigned r = 0;
-    const char *p = arg;
-
-    while (p && *p) {
-        size_t n;
-        int neg = p == arg ? first_neg : 0;
-        while (*p == ' ')
-            p++;
-        if (*p == '!')
-            neg = 1, p++;
-        n = strcspn(p, seps);
-        while (n && p[n - 1] == ' ')
-            n--;
-        r |= (unsigned)fn(p, n, neg, u);
-        p += strcspn(p, seps);
-        if (*p)
-            p++;
-    }
-    return r;
-}
-
-struct ver_match {
-    const char *cls;
-};
-
-/* ssl_version: Suricata matches when the version's name is listed, and not negated. */
-static int ver_item(const char *name, size_t n, int neg, void *u)
-{
-    const struct ver_match *m = u;
-
-    return m->cls && strlen(m->cls) == n && !strncmp(m->cls, name, n) && !neg;
-}
-
-static const struct {
-    const char *name;
-    uint8_t bit;
-} state_names[] = {
-    {"client_hello", ST_CLIENT_HELLO}, {"server_hello", ST_SERVER_HELLO},
-    {"client_keyx", ST_CLIENT_KEYX}, {"server_keyx", ST_SERVER_KEYX}, {"unknown", ST_UNKNOWN},
-};
-
-/* ssl_state: bit 0..7 the listed states, bits 8..15 the negated ones. */
-static int state_item(const char *name, size_t n, int neg, void *u)
-{
-    size_t i;
-
-    (void)u;
-    for (i = 0; i < sizeof(state_names) / sizeof(state_names[0]); i++)
-        if (strlen(state_names[i].name) == n && !strncmp(state_names[i].name, name, n))
-            return state_names[i].bit | (neg ? state_names[i].bit << 8 : 0);
-    return 0;
-}
-
+/* tls.version, ssl_version and ssl_state were parsed when the rule loaded (rule_appkw.c); the
+ * ST_* bits are sig.h's KN_SSLST_*. */
 static int keyword(const kn_app_tx_t *tx, const struct kn_appkw *kw, int dir)
 {
     const tls_state_t *st = (const tls_state_t *)(const void *)tx;
     uint16_t v = dir == KN_TOCLIENT ? st->server_version : st->client_version;
-    struct ver_match m;
-    unsigned bits;
     int r;
 
     switch (kw->kind) {
     case KN_AK_TLS_VERSION:
-        return kw_tls_version(kw->arg, v) ^ kw->neg;
+        return kn_appkw_tls_version(kw, v);
     case KN_AK_SSL_VERSION:
-        m.cls = version_class(v);
-        return kw->arg && m.cls && items(kw->arg, kw->neg, ",", ver_item, &m);
+        return kn_appkw_ssl_version(kw, v);
     case KN_AK_SSL_STATE:
-        /* Suricata detect-ssl-state.c: (listed & current) ^ negated != 0 */
-        bits = kw->arg ? items(kw->arg, kw->neg, "|,", state_item, NULL) : 0;
-        return ((bits & 0xff & st->cur) ^ (bits >> 8)) != 0;
+        return kn_appkw_ssl_state(kw, st->cur);
     case KN_AK_TLS_CERT_EXPIRED:
         r = st->cert.notafter && st->cert.notafter < st->now;
         return r ^ kw->neg;

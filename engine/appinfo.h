@@ -112,6 +112,9 @@ typedef struct kn_dns_info {
  * none (eve then writes the number). Static strings. */
 const char *kn_dns_rrtype_name(unsigned type);
 const char *kn_dns_rcode_name(unsigned rcode);
+/* The other way (any case), for rules; -1 when the name is unknown. */
+int kn_dns_rrtype_value(const char *name);
+int kn_dns_rcode_value(const char *name);
 
 /* ---- TLS (RFC 8446, RFC 5246): the handshake of one connection ---------------------------- */
 typedef struct kn_tls_info {

@@ -50,8 +50,7 @@ void kn_detect_ctx_free(kn_detect_ctx_t *c)
         return;
     kn_mpm_scratch_free(c->scratch);
     pcre2_match_data_free(c->in.md);
-    free(c->in.b64);
-    free(c->in.xf);
+    kn_inspect_free(&c->in);
     free(c->cand.v);
     free(c->seen);
     kn_rate_free(c->rate);

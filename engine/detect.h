@@ -168,6 +168,12 @@ int kn_detect_lists_match(kn_detect_ctx_t *c, const kn_sig_t *s, int src);
 void kn_detect_matched(kn_detect_ctx_t *c, const kn_sig_t *s, int src);
 int kn_u32cmp(const void *a, const void *b);
 
+/* File conditions of a signature (detect_file.c): whether kind is one (KN_AK_FILE_*), and
+ * whether some file of direction dir in fs meets all of the rule's file conditions. */
+struct kn_files;
+int kn_file_keyword_kind(int kind);
+int kn_detect_files_match(const kn_sig_t *s, const struct kn_files *fs, int dir);
+
 /* Releases a flow's detection state without a context; returns the bytes it held. */
 size_t kn_detect_flow_free(kn_flow_t *f);
 

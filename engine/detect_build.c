@@ -193,12 +193,18 @@ static void choose_fast_pattern(kn_sig_t *s)
 
 /* A rule whose buffers all exist on both sides (ssh.software, http.header) and that names no
  * direction is inspected on each side of a transaction, as in Suricata, and may alert for
- * each; one on request or response buffers alone alerts once per transaction. */
+ * each; one on request or response buffers alone alerts once per transaction. File conditions
+ * are on the files of the side inspected, so they count as both-sided (Suricata alerts for a
+ * request's upload and again for the response's download). */
 static uint8_t sig_tx_per_dir(const kn_sig_t *s)
 {
-    uint8_t i;
+    uint8_t i, files = 0;
 
-    if (!s->nlists || (s->flow & (KN_FLOWKW_TO_SERVER | KN_FLOWKW_TO_CLIENT)))
+    if (s->flow & (KN_FLOWKW_TO_SERVER | KN_FLOWKW_TO_CLIENT))
+        return 0;
+    for (i = 0; i < s->napp; i++)
+        files |= (uint8_t)kn_file_keyword_kind(s->appkw[i].kind);
+    if (!s->nlists && !files)
         return 0;
     for (i = 0; i < s->nlists; i++)
         if (kn_buffer_info((kn_buf_t)s->lists[i].buf)->dir != KN_BDIR_ANY)

@@ -53,21 +53,22 @@ static void prefilter_tx(kn_detect_ctx_t *c)
     }
 }
 
+/* The rule's app-layer conditions: each non-file one through the parser; the file ones all
+ * on one file of the transaction. */
 static int appkw_ok(const kn_detect_ctx_t *c, const kn_sig_t *s)
 {
     const kn_app_parser_t *ps = c->tx_parser;
+    int files = 0;
     uint8_t i;
 
     for (i = 0; i < s->napp; i++) {
         const kn_appkw_t *kw = &s->appkw[i];
-        if (kn_file_keyword_kind(kw->kind)) {
-            if (!ps->files || kn_files_keyword(ps->files(c->tx), kw, c->dir) != 1)
-                return 0;
-        } else if (!ps->keyword || ps->keyword(c->tx, kw, c->dir) != 1) {
+        if (kn_file_keyword_kind(kw->kind))
+            files = 1;
+        else if (!ps->keyword || ps->keyword(c->tx, kw, c->dir) != 1)
             return 0;
-        }
     }
-    return 1;
+    return !files || (ps->files && kn_detect_files_match(s, ps->files(c->tx), c->dir));
 }
 
 static void check_tx_sig(kn_detect_ctx_t *c, const kn_sig_t *s)

@@ -3,14 +3,12 @@
  * KN_EV_FILE event when the file ends (file.h has the model and the memory rules). */
 #include "file.h"
 
-#include <ctype.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pe.h"
-#include "sig.h"
 
 #define HEAD_FIRST 4096u   /* first head allocation; doubles up to KN_FILE_HEAD_MAX */
 #define EVP_COST 1024u     /* what three digest contexts hold, for the memory account */
@@ -267,55 +265,13 @@ void kn_files_free(kn_files_t *fs)
     fs->n = 0;
 }
 
-/* ---- rule keywords ---------------------------------------------------------------------- */
-
-int kn_file_keyword_kind(int kind)
+const kn_file_info_t *kn_files_walk(const kn_files_t *fs, const kn_file_t **it, int *dir)
 {
-    return kind == KN_AK_FILE_NAME || kind == KN_AK_FILE_EXT;
-}
+    const kn_file_t *f = *it ? (*it)->next : fs ? fs->first : NULL;
 
-static int has_sub(kn_str_t n, const char *s)
-{
-    size_t m = strlen(s), i;
-
-    for (i = 0; m <= n.len && i <= n.len - m; i++)
-        if (!memcmp(n.p + i, s, m))
-            return 1;
-    return 0;
-}
-
-/* Suricata 7 reads fileext:"x" as file.name; content:".x"; endswith; nocase. */
-static int ends_ext(kn_str_t n, const char *ext)
-{
-    size_t m = strlen(ext), i;
-
-    if (n.len < m + 1 || n.p[n.len - m - 1] != '.')
-        return 0;
-    for (i = 0; i < m; i++)
-        if (tolower(n.p[n.len - m + i]) != tolower((unsigned char)ext[i]))
-            return 0;
-    return 1;
-}
-
-int kn_files_keyword(const kn_files_t *fs, const kn_appkw_t *kw, int dir)
-{
-    const kn_file_t *f;
-    char arg[KN_FILE_NAME_MAX + 1];
-    size_t n;
-
-    if (!kw->arg || !kn_file_keyword_kind(kw->kind))
-        return 0;
-    n = strlen(kw->arg); /* the value may still carry its quotes */
-    snprintf(arg, sizeof(arg), "%.*s", (int)(n >= 2 && kw->arg[0] == '"' ? n - 2 : n),
-             kw->arg + (n >= 2 && kw->arg[0] == '"'));
-    for (f = fs ? fs->first : NULL; f; f = f->next) {
-        kn_str_t name = f->info.filename;
-        int hit;
-        if (f->dir != dir || !name.p)
-            continue;
-        hit = kw->kind == KN_AK_FILE_NAME ? has_sub(name, arg) : ends_ext(name, arg);
-        if (hit != (kw->neg != 0))
-            return 1;
-    }
-    return 0;
+    *it = f;
+    if (!f)
+        return NULL;
+    *dir = f->dir;
+    return &f->info;
 }

@@ -72,12 +72,9 @@ uint64_t kn_file_size(const kn_file_t *f);
 /* Whether f is open (neither closed nor NULL). */
 int kn_file_is_open(const kn_file_t *f);
 
-/* The file rule keywords (sig.h KN_AK_FILE_*) on the files of direction dir: filename (a name
- * containing arg), fileext (a name ending in "." arg, any case); with "!" a file must fail the
- * test. 1 true, 0 false (no file, or the kind is not a file keyword). */
-struct kn_appkw;
-int kn_file_keyword_kind(int kind);
-int kn_files_keyword(const kn_files_t *fs, const struct kn_appkw *kw, int dir);
+/* Walks the files of fs in order, for the file rule keywords (detect_file.c): *it NULL starts;
+ * returns each file's info with its direction in *dir, NULL after the last. */
+const kn_file_info_t *kn_files_walk(const kn_files_t *fs, const kn_file_t **it, int *dir);
 
 /* Closes every file still open with how (KN_FILE_END_FLOW at flow end), emitting events. */
 void kn_files_close_all(kn_app_io_t *io, kn_files_t *fs, int how);

@@ -181,6 +181,14 @@ int kn_ruleset_add_thresholds(kn_ruleset_t *rs, const char *file, const char *te
 /* Rules not to load (the sensor reads them from its configuration). */
 int kn_ruleset_disable_sid(kn_ruleset_t *rs, uint32_t sid);
 
+/* Reads a file a rule names (the hash list of filemd5:list.txt ...). rule_file is the file the
+ * rule came from (as given to kn_ruleset_add_rules), name the value as written. Returns the
+ * contents, NUL-terminated and malloc'd (the engine frees it), or NULL with the reason in why
+ * ("path: error"). Without a reader such rules load as unsupported. */
+typedef char *(*kn_rule_reader_fn)(void *user, const char *rule_file, const char *name,
+                                   char *why, size_t whylen);
+void kn_ruleset_set_reader(kn_ruleset_t *rs, kn_rule_reader_fn fn, void *user);
+
 /* Parses rule text (one rule per logical line; "\" continues a line; "#" comments). Every
  * problem is reported through fn; loading goes on with the next rule. Returns the number of
  * rules that failed or are unsupported. */

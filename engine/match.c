@@ -317,9 +317,8 @@ static int is_b64(uint8_t ch)
 /* Decodes n base64 characters into out (room for n + 3 bytes); returns the length. A last group
  * without its '=' padding (unpadded text, or a `bytes` count that cuts a group) is decoded as if
  * padded, as Suricata decodes it: libcrypto alone rejects the whole text then. */
-static uint32_t b64_text(const uint8_t *in, uint32_t n, uint8_t *out)
+static uint32_t b64_text(EVP_ENCODE_CTX *ctx, const uint8_t *in, uint32_t n, uint8_t *out)
 {
-    EVP_ENCODE_CTX *ctx = EVP_ENCODE_CTX_new();
     uint8_t last[4] = {'=', '=', '=', '='};
     uint32_t full = n - n % 4;
     int outl = 0, more = 0, fin = 0, ok;
@@ -335,7 +334,6 @@ static uint32_t b64_text(const uint8_t *in, uint32_t n, uint8_t *out)
     }
     if (ok && EVP_DecodeFinal(ctx, out + outl, &fin) >= 0)
         outl += fin;
-    EVP_ENCODE_CTX_free(ctx);
     return outl > 0 ? (uint32_t)outl : 0;
 }
 
@@ -345,6 +343,7 @@ static void base64_decode(kn_inspect_t *c, const kn_sm_t *sm, int64_t pos)
 {
     int64_t start = ((sm->flags & KN_SMF_RELATIVE) ? pos : (int64_t)c->origin) + sm->u.b64.offset;
     uint32_t n = 0, max;
+    EVP_ENCODE_CTX *ctx;
 
     c->b64_len = 0;
     if (start < 0 || start >= (int64_t)c->len)
@@ -363,7 +362,8 @@ static void base64_decode(kn_inspect_t *c, const kn_sm_t *sm, int64_t pos)
         c->b64 = nb;
         c->b64_cap = n + 3;
     }
-    c->b64_len = b64_text(c->buf + start, n, c->b64);
+    if ((ctx = kn_inspect_b64_ctx(c))) /* reused: EVP_DecodeInit starts it afresh */
+        c->b64_len = b64_text(ctx, c->buf + start, n, c->b64);
 }
 
 static int run(kn_inspect_t *c, const kn_sm_t *sm, int i, int n, int64_t pos)

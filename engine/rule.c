@@ -54,8 +54,8 @@ static const char *const default_vars[][2] = {
 /* Keywords Suricata has that kanshi does not evaluate: a rule using one is "unsupported". */
 static const char *const unsupported_keywords[] = {
     "asn1", "ftpbounce", "lua", "luajit", "iprep", "geoip", "datarep", "dataset", "filestore",
-    "filemagic", "filemd5", "filesha1", "filesha256", "filesize",
-    "replace", "rpc", "dce_iface", "dce_opnum", "dce_stub_data", "ssl_state", "sameip_xx",
+    "filemagic", /* libmagic runs in the sensor, for fileinfo; detection has no file type */
+    "replace", "rpc", "dce_iface", "dce_opnum", "dce_stub_data", "sameip_xx",
     "krb5_err_code", "krb5_msg_type", "modbus", "dnp3_func", "dnp3_ind", "dnp3_obj",
     "enip_command", "cip_service", "template", "pcrexform", "xor", "config",
     "entropy", "luaxform", "from_base64", NULL};
@@ -478,11 +478,11 @@ static int negatable_bytes(const char *name)
 
 static const kn_keyword_t *find_keyword(const char *name)
 {
-    const kn_keyword_t *tables[] = {kn_payload_keywords, kn_other_keywords};
+    const kn_keyword_t *tables[] = {kn_payload_keywords, kn_other_keywords, kn_appkw_keywords};
     size_t t;
     const kn_keyword_t *k;
 
-    for (t = 0; t < 2; t++)
+    for (t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
         for (k = tables[t]; k->name; k++)
             if (strcmp(k->name, name) == 0)
                 return k;
@@ -735,6 +735,7 @@ int kn_ruleset_add_rules(kn_ruleset_t *rs, const char *file, const char *text, k
 
     if (!line)
         return -1;
+    rs->cur_file = file;
     while (*p) {
         const char *nl = strchr(p, '\n');
         size_t n = nl ? (size_t)(nl - p) : strlen(p);
@@ -761,7 +762,14 @@ int kn_ruleset_add_rules(kn_ruleset_t *rs, const char *file, const char *text, k
         one_rule(rs, file, first, (int)(l - line), l, fn, user, &bad);
     }
     free(line);
+    rs->cur_file = NULL;
     return bad;
+}
+
+void kn_ruleset_set_reader(kn_ruleset_t *rs, kn_rule_reader_fn fn, void *user)
+{
+    rs->reader = fn;
+    rs->reader_user = user;
 }
 
 /* ---- helpers shared by the keyword files --------------------------------------------------- */
@@ -874,8 +882,10 @@ void kn_sig_free(kn_sig_t *s)
     free(s->lists);
     for (i = 0; i < s->nmetadata; i++)
         free(s->metadata[i]);
-    for (i = 0; i < s->napp; i++)
+    for (i = 0; i < s->napp; i++) {
         free(s->appkw[i].arg);
+        free(s->appkw[i].hashes);
+    }
     free(s->appkw);
     free(s->metadata);
     free(s->msg);

@@ -1,6 +1,6 @@
 /* rule_keywords.c: the non-payload keywords: meta (msg, sid, classtype, metadata ...), flow
- * and its bits and counters, thresholds, IP/TCP/ICMP header tests, events, app-layer
- * conditions, and the checks that complete a parsed rule. */
+ * and its bits and counters, thresholds, IP/TCP/ICMP header tests, events, and the checks
+ * that complete a parsed rule (the app-layer conditions are in rule_appkw.c). */
 #include "rule_private.h"
 
 #include <ctype.h>
@@ -631,46 +631,6 @@ static int kw_app_event(kn_rparse_t *ps, const char *val)
     return add_event(ps, val, KN_LAYER_APPLAYER);
 }
 
-static int add_appkw(kn_rparse_t *ps, int kind, const char *val, int numeric, uint64_t max)
-{
-    kn_sig_t *s = ps->s;
-    kn_appkw_t *na, *a;
-
-    if (full(ps, s->napp, UINT8_MAX, "app-layer conditions"))
-        return KN_KW_FAIL;
-    if (!(na = realloc(s->appkw, (s->napp + 1u) * sizeof(*na))))
-        return kn_kw_fail(ps, "out of memory");
-    s->appkw = na;
-    a = &na[s->napp];
-    memset(a, 0, sizeof(*a));
-    a->kind = (uint8_t)kind;
-    if (val && *val == '!')
-        a->neg = 1, val++;
-    if (numeric && kn_parse_num(val, max, &a->num))
-        return kn_kw_fail(ps, "bad value '%.30s'", val);
-    if (val && !(a->arg = strdup(val)))
-        return kn_kw_fail(ps, "out of memory");
-    s->napp++;
-    s->flags |= KN_SIGF_NEEDS_APP;
-    return KN_KW_OK;
-}
-
-#define APPKW(fn, kind, numeric, max)                                                              \
-    static int fn(kn_rparse_t *ps, const char *val) { return add_appkw(ps, kind, val, numeric, max); }
-APPKW(kw_tls_version, KN_AK_TLS_VERSION, 0, 0)
-APPKW(kw_ssl_version, KN_AK_SSL_VERSION, 0, 0)
-APPKW(kw_ssl_state, KN_AK_SSL_STATE, 0, 0)
-APPKW(kw_dns_opcode, KN_AK_DNS_OPCODE, 1, 15)
-APPKW(kw_dns_rcode, KN_AK_DNS_RCODE, 0, 0)
-APPKW(kw_dns_rrtype, KN_AK_DNS_RRTYPE, 0, 0)
-APPKW(kw_urilen, KN_AK_URILEN, 0, 0)
-APPKW(kw_filename, KN_AK_FILE_NAME, 0, 0)
-APPKW(kw_fileext, KN_AK_FILE_EXT, 0, 0)
-APPKW(kw_cert_expired, KN_AK_TLS_CERT_EXPIRED, 0, 0)
-APPKW(kw_cert_valid, KN_AK_TLS_CERT_VALID, 0, 0)
-APPKW(kw_cert_chain_len, KN_AK_TLS_CERT_CHAIN_LEN, 1, 255)
-#undef APPKW
-
 /* app-layer-protocol:[!]NAME[,final|original|either|to_server|to_client] */
 static int kw_app_layer_protocol(kn_rparse_t *ps, const char *val)
 {
@@ -736,18 +696,6 @@ const kn_keyword_t kn_other_keywords[] = {
     {"stream-event", kw_stream_event, KN_KWF_VALUE},
     {"app-layer-event", kw_app_event, KN_KWF_VALUE},
     {"app-layer-protocol", kw_app_layer_protocol, KN_KWF_VALUE},
-    {"tls.version", kw_tls_version, KN_KWF_VALUE},
-    {"ssl_version", kw_ssl_version, KN_KWF_VALUE},
-    {"ssl_state", kw_ssl_state, KN_KWF_VALUE},
-    {"dns.opcode", kw_dns_opcode, KN_KWF_VALUE},
-    {"dns.rcode", kw_dns_rcode, KN_KWF_VALUE},
-    {"dns.rrtype", kw_dns_rrtype, KN_KWF_VALUE},
-    {"urilen", kw_urilen, KN_KWF_VALUE},
-    {"filename", kw_filename, KN_KWF_VALUE},
-    {"fileext", kw_fileext, KN_KWF_VALUE},
-    {"tls_cert_expired", kw_cert_expired, KN_KWF_NO_VALUE},
-    {"tls_cert_valid", kw_cert_valid, KN_KWF_NO_VALUE},
-    {"tls.cert_chain_len", kw_cert_chain_len, KN_KWF_VALUE},
     {NULL, NULL, 0},
 };
 

@@ -36,9 +36,11 @@ typedef struct kn_keyword {
     uint8_t flags;
 } kn_keyword_t;
 
-/* Keyword tables of rule_payload.c and rule_keywords.c, each ending with a NULL name. */
+/* Keyword tables of rule_payload.c, rule_keywords.c and rule_appkw.c, each ending with a NULL
+ * name. */
 extern const kn_keyword_t kn_payload_keywords[];
 extern const kn_keyword_t kn_other_keywords[];
+extern const kn_keyword_t kn_appkw_keywords[];
 
 /* Sticky buffer keywords and legacy content modifiers come from the buffer table; the payload
  * file handles them. */

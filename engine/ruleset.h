@@ -48,6 +48,9 @@ struct kn_ruleset {
     uint32_t *bad_kw_count;
     struct kn_detect *detect; /* set by kn_ruleset_build() */
     uint8_t uses_buf[KN_BUF_MAX]; /* some rule reads this buffer (parsers then fill it) */
+    kn_rule_reader_fn reader; /* files rules name (hash lists), through the caller */
+    void *reader_user;
+    const char *cur_file;     /* the file kn_ruleset_add_rules is reading (borrowed) */
     char build_err[256];
 };
 

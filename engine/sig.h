@@ -285,13 +285,23 @@ typedef struct kn_threshold {
     uint32_t count, seconds;
 } kn_threshold_t;
 
-/* Conditions only the application layer can answer (tls.version, dns.opcode, app-layer-event,
- * urilen ...). Until a parser fills them in they do not match, so such rules load and wait. */
+/* Conditions only the application layer can answer (tls.version, dns.opcode, urilen, the file
+ * keywords ...). Until a parser fills them in they do not match, so such rules load and wait.
+ * The argument is parsed once, when the rule loads (rule_appkw.c), into the fields its kind
+ * uses; a value that cannot be parsed fails the rule there, so matching never parses text. */
 typedef struct kn_appkw {
-    uint8_t kind; /* kn_appkw_kind_t */
-    uint8_t neg;
-    kn_num_t num;
-    char *arg;
+    uint8_t kind;  /* kn_appkw_kind_t */
+    uint8_t neg;   /* a '!' before the value */
+    uint8_t raw;   /* urilen: on the raw uri, not the normalized one */
+    uint8_t mask;  /* ssl_version: KN_SSLV_* listed; ssl_state: KN_SSLST_* listed */
+    uint8_t nmask; /* ssl_state: the listed states that carry a '!' */
+    kn_num_t num;  /* dns.opcode/rcode/rrtype (names as numbers), urilen, filesize,
+                      tls.cert_chain_len; tls.version: a = the version, b = 1 when TLS 1.3
+                      drafts count too */
+    char *arg;     /* the value as written ('!' and quotes off); filename/fileext match it */
+    uint32_t arg_len;
+    uint8_t *hashes; /* filemd5/filesha1/filesha256: sorted digests, kn_appkw_hash_len each */
+    uint32_t nhashes;
 } kn_appkw_t;
 
 typedef enum kn_appkw_kind {
@@ -305,10 +315,30 @@ typedef enum kn_appkw_kind {
     KN_AK_TLS_CERT_EXPIRED,
     KN_AK_TLS_CERT_VALID,
     KN_AK_TLS_CERT_CHAIN_LEN,
-    KN_AK_FILE_SIZE,
+    KN_AK_FILE_SIZE, /* filesize: the size of a finished file (detect_file.c) */
     KN_AK_FILE_NAME, /* filename: a file of the transaction whose name contains arg */
     KN_AK_FILE_EXT,  /* fileext: ... whose name ends in "." arg, any case */
+    KN_AK_FILE_MD5,  /* filemd5: a closed file whose md5 is in hashes */
+    KN_AK_FILE_SHA1,
+    KN_AK_FILE_SHA256,
 } kn_appkw_kind_t;
+
+/* ssl_version names (Suricata's), as bits of kn_appkw_t.mask */
+enum { KN_SSLV_SSL2 = 1u << 0, KN_SSLV_SSL3 = 1u << 1, KN_SSLV_TLS10 = 1u << 2,
+       KN_SSLV_TLS11 = 1u << 3, KN_SSLV_TLS12 = 1u << 4, KN_SSLV_TLS13 = 1u << 5 };
+/* ssl_state names, as bits of kn_appkw_t.mask/nmask; the TLS parser reports the handshake
+ * messages of its last parse call in the same bits */
+enum { KN_SSLST_CLIENT_HELLO = 1u << 0, KN_SSLST_SERVER_HELLO = 1u << 1,
+       KN_SSLST_CLIENT_KEYX = 1u << 2, KN_SSLST_SERVER_KEYX = 1u << 3, KN_SSLST_UNKNOWN = 1u << 4 };
+
+/* The tests of the parsed TLS conditions, for the TLS parser (rule_appkw.c): version is the
+ * record or supported_versions value of the direction inspected (0x0002 SSLv2, 0x7fxx the
+ * TLS 1.3 drafts); seen the KN_SSLST_* bits of the messages just parsed. 1 true, 0 false. */
+int kn_appkw_tls_version(const kn_appkw_t *kw, uint16_t version);
+int kn_appkw_ssl_version(const kn_appkw_t *kw, uint16_t version);
+int kn_appkw_ssl_state(const kn_appkw_t *kw, unsigned seen);
+/* Bytes of one digest of a filemd5/filesha1/filesha256 condition (0 for other kinds). */
+unsigned kn_appkw_hash_len(int kind);
 
 enum {
     KN_SIGF_NOALERT = 1u << 0,

@@ -2,7 +2,7 @@
  *
  * Each transform writes into one half of the inspection context's scratch buffer and reads
  * the other, so a chain of transforms costs no allocation once the scratch has grown to the
- * largest buffer seen. Digests come from libcrypto. */
+ * largest buffer seen. Digests come from libcrypto, fetched once per inspection context. */
 #include "match.h"
 #include "hexfmt.h"
 
@@ -109,26 +109,70 @@ static uint32_t xf_strip_pseudo(const uint8_t *in, uint32_t len, uint8_t *out)
     return n;
 }
 
-static uint32_t digest(const EVP_MD *md, const uint8_t *in, uint32_t len, uint8_t *out)
+/* libcrypto objects of one inspection context, made on first use. OpenSSL 3 looks an algorithm
+ * up in its provider store on every EVP_Digest(EVP_md5()) call (about half of the cost of
+ * hashing a short buffer); a digest fetched once and a context reused avoid that. */
+struct kn_inspect_crypto {
+    EVP_MD *md[3]; /* md5, sha1, sha256 */
+    EVP_MD_CTX *ctx;
+    EVP_ENCODE_CTX *b64;
+};
+
+kn_inspect_crypto_t *kn_inspect_crypto(kn_inspect_t *c)
 {
+    static const char *const names[] = {"MD5", "SHA1", "SHA256"};
+    kn_inspect_crypto_t *k = c->crypto;
+    int i;
+
+    if (k)
+        return k;
+    if (!(k = calloc(1, sizeof(*k))))
+        return NULL;
+    for (i = 0; i < 3; i++)
+        k->md[i] = EVP_MD_fetch(NULL, names[i], NULL);
+    k->ctx = EVP_MD_CTX_new();
+    k->b64 = EVP_ENCODE_CTX_new();
+    c->crypto = k;
+    return k;
+}
+
+void kn_inspect_free(kn_inspect_t *c)
+{
+    kn_inspect_crypto_t *k = c->crypto;
+    int i;
+
+    if (k) {
+        for (i = 0; i < 3; i++)
+            EVP_MD_free(k->md[i]);
+        EVP_MD_CTX_free(k->ctx);
+        EVP_ENCODE_CTX_free(k->b64);
+        free(k);
+    }
+    free(c->b64);
+    free(c->xf);
+    c->crypto = NULL;
+    c->b64 = c->xf = NULL;
+    c->b64_cap = c->xf_cap = 0;
+}
+
+EVP_ENCODE_CTX *kn_inspect_b64_ctx(kn_inspect_t *c)
+{
+    kn_inspect_crypto_t *k = kn_inspect_crypto(c);
+
+    return k ? k->b64 : NULL;
+}
+
+/* to_md5, to_sha1, to_sha256 (which: 0, 1, 2); 0 bytes when libcrypto fails. */
+static uint32_t xf_digest(kn_inspect_t *c, int which, const uint8_t *in, uint32_t len,
+                          uint8_t *out)
+{
+    kn_inspect_crypto_t *k = kn_inspect_crypto(c);
     unsigned int dl = 0;
 
-    return EVP_Digest(in, len, out, &dl, md, NULL) == 1 ? dl : 0;
-}
-
-static uint32_t xf_md5(const uint8_t *in, uint32_t len, uint8_t *out)
-{
-    return digest(EVP_md5(), in, len, out);
-}
-
-static uint32_t xf_sha1(const uint8_t *in, uint32_t len, uint8_t *out)
-{
-    return digest(EVP_sha1(), in, len, out);
-}
-
-static uint32_t xf_sha256(const uint8_t *in, uint32_t len, uint8_t *out)
-{
-    return digest(EVP_sha256(), in, len, out);
+    if (!k || !k->md[which] || !k->ctx || EVP_DigestInit_ex(k->ctx, k->md[which], NULL) != 1 ||
+        EVP_DigestUpdate(k->ctx, in, len) != 1 || EVP_DigestFinal_ex(k->ctx, out, &dl) != 1)
+        return 0;
+    return dl;
 }
 
 static const kn_xform_fn xforms[] = {
@@ -137,8 +181,6 @@ static const kn_xform_fn xforms[] = {
     [KN_XF_URL_DECODE] = xf_url_decode,       [KN_XF_DOTPREFIX] = xf_dotprefix,
     [KN_XF_HEADER_LOWERCASE] = xf_header_lower,
     [KN_XF_STRIP_PSEUDO_HEADERS] = xf_strip_pseudo,
-    [KN_XF_TO_MD5] = xf_md5,                  [KN_XF_TO_SHA1] = xf_sha1,
-    [KN_XF_TO_SHA256] = xf_sha256,
 };
 
 const uint8_t *kn_match_transform(kn_inspect_t *c, const kn_smlist_t *l, const uint8_t *buf,
@@ -159,9 +201,11 @@ const uint8_t *kn_match_transform(kn_inspect_t *c, const kn_smlist_t *l, const u
     half = c->xf_cap / 2;
     for (i = 0; i < l->nxforms; i++) { /* ping-pong between the two halves */
         uint8_t *out = c->xf + (i % 2) * half;
-        kn_xform_fn fn = l->xforms[i] < sizeof(xforms) / sizeof(xforms[0]) ? xforms[l->xforms[i]]
-                                                                            : NULL;
-        if (fn)
+        uint8_t xf = l->xforms[i];
+        kn_xform_fn fn = xf < sizeof(xforms) / sizeof(xforms[0]) ? xforms[xf] : NULL;
+        if (xf >= KN_XF_TO_MD5 && xf <= KN_XF_TO_SHA256)
+            *len = xf_digest(c, xf - KN_XF_TO_MD5, buf, *len, out);
+        else if (fn)
             *len = fn(buf, *len, out);
         else
             memcpy(out, buf, *len);

@@ -633,6 +633,8 @@ static void read_rules(kn_cfgctx_t *cx, kn_ynode_t *root)
     char path[4096];
     kn_ynode_t *f;
 
+    if (dir && dir->type == KN_Y_SCALAR && !cx->cfg->default_rule_path)
+        cx->cfg->default_rule_path = strdup(dir->value);
     if (!files || cx->cfg->rules_exclusive)
         return;
     if (files->type != KN_Y_SEQ) {
@@ -794,6 +796,7 @@ void kn_config_free(kn_config_t *cfg)
     free(cfg->eve_filename);
     free(cfg->filestore_dir);
     free(cfg->classification_file);
+    free(cfg->default_rule_path);
     free(cfg->reference_file);
     free(cfg->threshold_file);
     free(cfg->disable_sid_file);

@@ -57,6 +57,7 @@ typedef struct kn_config {
     char *config_file;       /* -c */
     kn_strlist_t sets;       /* --set key=value, applied in order */
     kn_strlist_t rule_files; /* -S replaces, -s adds; default-rule-path + rule-files */
+    char *default_rule_path; /* also where files rules name are looked for (filemd5 lists) */
     int rules_exclusive;     /* -S given */
     int test_only;           /* -T */
     int csum_opt;            /* -k */

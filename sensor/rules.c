@@ -67,6 +67,33 @@ static void on_msg(void *user, const kn_rule_msg_t *m)
            kinds[m->kind]);
 }
 
+/* Files rules name (filemd5:list.txt ...): an absolute name as it is; else in
+ * default-rule-path, then beside the rule file, as Suricata looks for them. */
+static char *read_rule_file(void *user, const char *rule_file, const char *name, char *why,
+                            size_t whylen)
+{
+    const kn_config_t *cfg = user;
+    const char *slash = rule_file ? strrchr(rule_file, '/') : NULL;
+    char path[PATH_MAX];
+    char *text;
+
+    if (name[0] == '/' || !cfg->default_rule_path)
+        snprintf(path, sizeof(path), "%s", name);
+    else
+        snprintf(path, sizeof(path), "%s/%s", cfg->default_rule_path, name);
+    if ((text = slurp(path, NULL)) || name[0] == '/')
+        goto out;
+    if (slash)
+        snprintf(path, sizeof(path), "%.*s/%s", (int)(slash - rule_file), rule_file, name);
+    else
+        snprintf(path, sizeof(path), "%s", name); /* a rule file in the working directory */
+    text = slurp(path, NULL);
+out:
+    if (!text)
+        snprintf(why, whylen, "%s: %s", path, strerror(errno));
+    return text;
+}
+
 /* classification.config: the configured file, else rules/ beside the binary, else ./rules/. */
 static char *classification_path(const kn_config_t *cfg)
 {
@@ -253,6 +280,7 @@ kn_ruleset_t *kn_rules_load(const kn_config_t *cfg, int *failures)
         kn_err("rules: out of memory");
         return NULL;
     }
+    kn_ruleset_set_reader(rs, read_rule_file, (void *)(uintptr_t)cfg);
     set_vars(rs, &cfg->address_groups);
     set_vars(rs, &cfg->port_groups);
     if (load_classifications(rs, cfg, &ld) != 0 || load_thresholds(rs, cfg, &ld) != 0 ||

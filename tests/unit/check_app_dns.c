@@ -569,7 +569,11 @@ START_TEST(keywords_and_query_buffer)
                 "alert dns any any -> any any (dns.rcode:3; sid:5;)\n"
                 "alert dns any any -> any any (dns.rcode:NXDOMAIN; sid:6;)\n"
                 "alert dns any any -> any any (dns.opcode:!0; sid:7;)\n"
-                "alert dns any any -> any any (dns_query; content:\"good\"; sid:8;)\n");
+                "alert dns any any -> any any (dns_query; content:\"good\"; sid:8;)\n"
+                "alert dns any any -> any any (dns.rcode:NOERROR-notimp; sid:9;)\n"
+                "alert dns any any -> any any (dns.rcode:>=REFUSED; sid:10;)\n"
+                "alert dns any any -> any any (dns.rrtype:NS-CNAME; sid:11;)\n"
+                "alert dns any any -> any any (dns.rrtype:>=AAAA; sid:12;)\n");
     query(&q, 1, "www.evil.example", 28);
     r.len = 0;
     m_hdr(&r, 1, 0x8183, 1, 0, 0, 0);
@@ -585,6 +589,12 @@ START_TEST(keywords_and_query_buffer)
     ck_assert_int_eq(collect_alerts(col, 6), 1);
     ck_assert_int_eq(collect_alerts(col, 7), 0);
     ck_assert_int_eq(collect_alerts(col, 8), 0);
+    /* named ranges (bounds excluded): NXDOMAIN (3) lies in NOERROR-NOTIMP, the query's 0
+     * does not; AAAA (28) is not between NS and CNAME but is >= AAAA, both ways */
+    ck_assert_int_eq(collect_alerts(col, 9), 1);
+    ck_assert_int_eq(collect_alerts(col, 10), 0);
+    ck_assert_int_eq(collect_alerts(col, 11), 0);
+    ck_assert_int_eq(collect_alerts(col, 12), 2);
 }
 END_TEST
 

@@ -525,6 +525,80 @@ START_TEST(body_cut_by_flow_end_is_inspected)
 }
 END_TEST
 
+/* Hash lists for the file keywords: "hello" (the body below) is in hello.*, not in other.*. */
+static char *hash_lists(void *user, const char *rule_file, const char *name, char *why,
+                        size_t n)
+{
+    (void)user;
+    (void)rule_file;
+    if (!strcmp(name, "hello.md5"))
+        return strdup("00112233445566778899aabbccddeeff\n5d41402abc4b2a76b9719d911017c592 a\n");
+    if (!strcmp(name, "hello.sha1"))
+        return strdup("aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d\n");
+    if (!strcmp(name, "other.sha256"))
+        return strdup("2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9825\n");
+    snprintf(why, n, "%s: not here", name);
+    return NULL;
+}
+
+static void start_with_lists(const char *rules)
+{
+    rs = kn_ruleset_new();
+    kn_ruleset_set_reader(rs, hash_lists, NULL);
+    ck_assert_int_eq(kn_ruleset_add_rules(rs, "r", rules, NULL, NULL), 0);
+    ck_assert_int_eq(kn_ruleset_build(rs, NULL, 0), KN_OK);
+    start(NULL);
+}
+
+/* filename, fileext, filesize and the hash lists on a downloaded file; a rule's file
+ * conditions hold together on one file. */
+START_TEST(file_keywords_on_a_download)
+{
+    static const struct { const char *opts; int want; } r[] = {
+        {"fileext:\"exe\";", 1},           {"filename:\"/A.ex\";", 1}, /* any case */
+        {"fileext:\"txt\";", 0},           {"fileext:!\"txt\";", 1},
+        {"filesize:5;", 1},                {"filesize:>5;", 0},
+        {"filesize:4<>6;", 1},             {"filesize:!5;", 0},
+        {"filemd5:hello.md5;", 1},         {"filemd5:!hello.md5;", 0},
+        {"filesha1:hello.sha1;", 1},       {"filesha256:other.sha256;", 0},
+        {"filesha256:!other.sha256;", 1},  {"fileext:\"exe\"; filesize:>5;", 0},
+        {"fileext:\"exe\"; filesize:<6; filemd5:hello.md5;", 1},
+    };
+    char rules[4096];
+    size_t i, len = 0;
+
+    for (i = 0; i < sizeof(r) / sizeof(r[0]); i++)
+        len += (size_t)snprintf(rules + len, sizeof(rules) - len,
+                                "alert http any any -> any any (%s sid:%zu;)\n", r[i].opts, i + 1);
+    start_with_lists(rules);
+    cli("GET /dl/a.EXE HTTP/1.1\r\nHost: h\r\n\r\n");
+    srv("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello");
+    close_flow();
+    for (i = 0; i < sizeof(r) / sizeof(r[0]); i++)
+        ck_assert_msg(alerted((uint32_t)i + 1) == r[i].want, "%s: %d alerts", r[i].opts,
+                      alerted((uint32_t)i + 1));
+}
+END_TEST
+
+/* A file cut short (by the body limit): its size so far answers "more than" only; it has no
+ * md5. (A body the flow's end cuts short is a CLOSED file, as in Suricata.) */
+START_TEST(filesize_of_a_truncated_file)
+{
+    cfg.http_body_limit[KN_TOCLIENT] = 4;
+    start_with_lists("alert http any any -> any any (filesize:>3; sid:1;)\n"
+                     "alert http any any -> any any (filesize:<50; sid:2;)\n"
+                     "alert http any any -> any any (filemd5:!hello.md5; sid:3;)\n");
+    cli("GET /dl/b.bin HTTP/1.1\r\nHost: h\r\n\r\n");
+    srv("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n012");
+    ck_assert_int_eq(alerted(1), 0); /* still open */
+    srv("3456");
+    srv("789"); /* past the limit: the file ends TRUNCATED with 4 bytes, more than 3 */
+    ck_assert_int_eq(alerted(1), 1);
+    ck_assert_int_eq(alerted(2), 0);
+    ck_assert_int_eq(alerted(3), 0);
+}
+END_TEST
+
 /* Rules on transformed buffers get their prefilter through the transform (dotprefix: the
  * pattern without its dot; case folding: the pattern without case) and are still checked on
  * the transformed buffer: ".example.com" matches example.com and www.example.com only. */
@@ -726,6 +800,8 @@ Suite *suite_app_http(void)
     tcase_add_test(tc, app_layer_event_rule);
     tcase_add_test(tc, prefilter_through_transforms);
     tcase_add_test(tc, body_cut_by_flow_end_is_inspected);
+    tcase_add_test(tc, file_keywords_on_a_download);
+    tcase_add_test(tc, filesize_of_a_truncated_file);
     tcase_add_test(tc, gzip_body_is_inflated_for_rules);
     tcase_add_test(tc, raw_deflate_body_is_inflated_for_rules);
     tcase_add_test(tc, broken_gzip_raises_anomaly);

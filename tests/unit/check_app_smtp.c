@@ -21,6 +21,8 @@ typedef struct got {
     int nrcpt, status, nurls, url_flags;
     uint64_t fsize;
     uint8_t app_proto;
+    uint32_t sids[16];
+    int nalerts;
 } got_t;
 
 static kn_engine_config_t cfg;
@@ -71,6 +73,8 @@ static void cb(const kn_event_t *ev, void *user)
     }
     if (ev->type == KN_EV_FLOW)
         r->app_proto = ev->flow->app_proto;
+    if (ev->type == KN_EV_ALERT && r->nalerts < 16)
+        r->sids[r->nalerts++] = ev->u.alert.sid;
     collect_cb(ev, &r->col);
 }
 
@@ -121,6 +125,45 @@ static void session(size_t chunk)
     tc_xmit(&conv, 0, "221 bye\r\n", chunk);
     kn_engine_flush(eng);
 }
+
+static int alerted(uint32_t sid)
+{
+    int i, n = 0;
+
+    for (i = 0; i < g->nalerts; i++)
+        n += g->sids[i] == sid;
+    return n;
+}
+
+/* The file keywords see an attachment (the parser hands its files to detection): the
+ * decoded "a.bin" of 18 bytes. */
+START_TEST(file_keywords_on_an_attachment)
+{
+    kn_ruleset_t *rs = kn_ruleset_new();
+
+    ck_assert_int_eq(kn_ruleset_add_rules(rs, "r",
+                                          "alert smtp any any -> any any (fileext:\"bin\"; sid:1;)\n"
+                                          "alert smtp any any -> any any (fileext:\"txt\"; sid:2;)\n"
+                                          "alert smtp any any -> any any (filesize:18; sid:3;)\n"
+                                          "alert smtp any any -> any any (filesize:>18; sid:4;)\n",
+                                          NULL, NULL),
+                     0);
+    ck_assert_int_eq(kn_ruleset_build(rs, NULL, 0), KN_OK);
+    eng = kn_engine_new(&cfg, cb, g);
+    ck_assert_ptr_nonnull(eng);
+    ck_assert_int_eq(kn_engine_set_ruleset(eng, rs), KN_OK);
+    tc_init(&conv, eng, &now, 40000, dport);
+    tc_handshake(&conv, 100, 900);
+    session(1000);
+    ck_assert_int_eq(alerted(1), 1);
+    ck_assert_int_eq(alerted(2), 0);
+    ck_assert_int_eq(alerted(3), 1);
+    ck_assert_int_eq(alerted(4), 0);
+    kn_engine_free(eng);
+    eng = NULL;
+    kn_ruleset_free(rs);
+}
+END_TEST
 
 static void check_session(void)
 {
@@ -362,6 +405,7 @@ Suite *suite_app_smtp(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, probe_rejects_look_alikes);
     tcase_add_test(tc, session_whole);
+    tcase_add_test(tc, file_keywords_on_an_attachment);
     tcase_add_test(tc, session_split_at_every_byte);
     tcase_add_test(tc, session_on_other_port);
     tcase_add_test(tc, starttls_hands_flow_to_tls);

@@ -32,8 +32,7 @@ static void teardown(void)
     kn_sig_free(sig);
     kn_ruleset_free(rs);
     pcre2_match_data_free(in.md);
-    free(in.b64);
-    free(in.xf);
+    kn_inspect_free(&in);
 }
 
 /* Parses "alert tcp any any -> any any (OPTS sid:1;)" into sig. */

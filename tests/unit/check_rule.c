@@ -250,7 +250,7 @@ START_TEST(every_unsupported_keyword)
 {
     static const char *const kws[] = {
         "asn1", "ftpbounce", "lua", "luajit", "iprep", "geoip", "datarep", "dataset", "filestore",
-        "filemagic", "filemd5", "filesha1", "filesha256", "filesize",
+        "filemagic",
         "replace", "rpc", "dce_iface", "dce_opnum", "dce_stub_data", "sameip_xx",
         "krb5_err_code", "krb5_msg_type", "modbus", "dnp3_func", "dnp3_ind", "dnp3_obj",
         "enip_command", "cip_service", "template", "pcrexform", "xor", "config", "entropy",
@@ -1796,8 +1796,161 @@ START_TEST(numeric_app_conditions)
     parse(R("tls.cert_chain_len:>2;"));
     ck_assert_uint_eq(sig->appkw[0].num.cmp, KN_CMP_GT);
     ck_assert_uint_eq(sig->appkw[0].num.a, 2);
-    fails(R("dns.opcode:16;"), "dns.opcode", "bad value '16'");
+    parse(R("dns.opcode:16;")); /* Suricata reads a u8, as it does */
+    fails(R("dns.opcode:256;"), "dns.opcode", "bad value '256'");
     fails(R("tls.cert_chain_len:many;"), "tls.cert_chain_len", "bad value 'many'");
+}
+END_TEST
+
+/* DNS codes and types by name, alone, negated, compared and in ranges: the names become
+ * numbers when the rule loads, so a named range is a numeric one. */
+START_TEST(dns_names_parse_once)
+{
+    parse(R("dns.rcode:NXDOMAIN;"));
+    ck_assert_uint_eq(sig->appkw[0].num.cmp, KN_CMP_EQ);
+    ck_assert_uint_eq(sig->appkw[0].num.a, 3);
+    parse(R("dns.rcode:noerror-NXDOMAIN;"));
+    ck_assert_uint_eq(sig->appkw[0].num.cmp, KN_CMP_RANGE);
+    ck_assert_uint_eq(sig->appkw[0].num.a, 0);
+    ck_assert_uint_eq(sig->appkw[0].num.b, 3);
+    ck_assert(kn_num_match(&sig->appkw[0].num, 2));
+    ck_assert(!kn_num_match(&sig->appkw[0].num, 3)); /* bounds excluded, as Suricata */
+    parse(R("dns.rrtype:!AAAA;"));
+    ck_assert_uint_eq(sig->appkw[0].neg, 1);
+    ck_assert_uint_eq(sig->appkw[0].num.a, 28);
+    parse(R("dns.rrtype:>=NSEC3;"));
+    ck_assert_uint_eq(sig->appkw[0].num.cmp, KN_CMP_GE);
+    ck_assert_uint_eq(sig->appkw[0].num.a, 50);
+    parse(R("dns.rrtype:0x1c;"));
+    ck_assert_uint_eq(sig->appkw[0].num.a, 28);
+    fails(R("dns.rcode:NXDOMIAN;"), "dns.rcode", "'NXDOMIAN' is not a response code");
+    fails(R("dns.rcode:NOERROR-BOGUS;"), "dns.rcode", "'BOGUS' is not a response code");
+    fails(R("dns.rcode:300;"), "dns.rcode", "bad value '300'");
+    fails(R("dns.rrtype:70000;"), "dns.rrtype", "bad value '70000'");
+    fails(R("dns.rrtype:A-;"), "dns.rrtype", "bad value 'A-'");
+}
+END_TEST
+
+START_TEST(urilen_parses_once)
+{
+    parse(R("urilen:5<>10,raw;"));
+    ck_assert_uint_eq(sig->appkw[0].num.cmp, KN_CMP_RANGE);
+    ck_assert_uint_eq(sig->appkw[0].num.a, 5);
+    ck_assert_uint_eq(sig->appkw[0].num.b, 10);
+    ck_assert_uint_eq(sig->appkw[0].raw, 1);
+    parse(R("urilen: >3 , norm;"));
+    ck_assert_uint_eq(sig->appkw[0].num.cmp, KN_CMP_GT);
+    ck_assert_uint_eq(sig->appkw[0].raw, 0);
+    fails(R("urilen:abc;"), "urilen", "bad value 'abc'");
+    fails(R("urilen:70000;"), "urilen", "a length 0-65535");
+    fails(R("urilen:5,foo;"), "urilen", "',raw' or ',norm'");
+}
+END_TEST
+
+START_TEST(tls_conditions_parse_once)
+{
+    parse(R("ssl_version:sslv3, TLS1.0,,;"));
+    ck_assert_uint_eq(sig->appkw[0].mask, KN_SSLV_SSL3 | KN_SSLV_TLS10);
+    ck_assert(kn_appkw_ssl_version(&sig->appkw[0], 0x0300));
+    ck_assert(kn_appkw_ssl_version(&sig->appkw[0], 0x0301));
+    ck_assert(!kn_appkw_ssl_version(&sig->appkw[0], 0x0303));
+    parse(R("ssl_version:tls1.3;"));
+    ck_assert(kn_appkw_ssl_version(&sig->appkw[0], 0x7f12)); /* a draft */
+    ck_assert(!kn_appkw_ssl_version(&sig->appkw[0], 0x0002));
+    parse(R("ssl_version:!sslv3;")); /* loads; Suricata 7 never matches a negated version */
+    ck_assert(!kn_appkw_ssl_version(&sig->appkw[0], 0x0300));
+    ck_assert(!kn_appkw_ssl_version(&sig->appkw[0], 0x0303));
+    fails(R("ssl_version:sslv3,!tls1.0;"), "ssl_version", "plain and negated versions mixed");
+    fails(R("ssl_version:sslv3|tls1.0;"), "ssl_version", "bad value");
+    fails(R("ssl_version:bogus;"), "ssl_version", "bad value 'bogus'");
+
+    parse(R("ssl_state:client_hello | !server_hello;"));
+    ck_assert_uint_eq(sig->appkw[0].mask, KN_SSLST_CLIENT_HELLO | KN_SSLST_SERVER_HELLO);
+    ck_assert_uint_eq(sig->appkw[0].nmask, KN_SSLST_SERVER_HELLO);
+    ck_assert(kn_appkw_ssl_state(&sig->appkw[0], KN_SSLST_CLIENT_HELLO));
+    ck_assert(!kn_appkw_ssl_state(&sig->appkw[0], KN_SSLST_SERVER_HELLO));
+    parse(R("ssl_state:!unknown;"));
+    ck_assert_uint_eq(sig->appkw[0].nmask, KN_SSLST_UNKNOWN);
+    ck_assert(!kn_appkw_ssl_state(&sig->appkw[0], KN_SSLST_UNKNOWN));
+    ck_assert(kn_appkw_ssl_state(&sig->appkw[0], KN_SSLST_CLIENT_HELLO));
+    parse(R("ssl_state:server_keyx,client_keyx;"));
+    ck_assert(kn_appkw_ssl_state(&sig->appkw[0], KN_SSLST_CLIENT_KEYX));
+    ck_assert(!kn_appkw_ssl_state(&sig->appkw[0], KN_SSLST_CLIENT_HELLO));
+    fails(R("ssl_state:client_hello|bogus;"), "ssl_state", "bad value");
+    fails(R("ssl_state:CLIENT_HELLO;"), "ssl_state", "bad value 'CLIENT_HELLO'");
+    fails(R("ssl_state:client_hello,;"), "ssl_state", "bad value");
+
+    parse(R("tls.version:1.3;"));
+    ck_assert(kn_appkw_tls_version(&sig->appkw[0], 0x0304));
+    ck_assert(kn_appkw_tls_version(&sig->appkw[0], 0x7f1c));
+    ck_assert(!kn_appkw_tls_version(&sig->appkw[0], 0x0303));
+    parse(R("tls.version:0x0303;"));
+    ck_assert(kn_appkw_tls_version(&sig->appkw[0], 0x0303));
+    ck_assert(!kn_appkw_tls_version(&sig->appkw[0], 0x0302));
+    fails(R("tls.version:1.4;"), "tls.version", "bad value '1.4'");
+    fails(R("tls.version:771;"), "tls.version", "bad value '771'");
+    fails(R("tls.version:!1.2;"), "tls.version", "no negation");
+}
+END_TEST
+
+START_TEST(file_conditions_parse_once)
+{
+    parse(R("filesize:>100;"));
+    ck_assert_uint_eq(sig->appkw[0].kind, KN_AK_FILE_SIZE);
+    ck_assert_uint_eq(sig->appkw[0].num.cmp, KN_CMP_GT);
+    ck_assert_uint_eq(sig->appkw[0].num.a, 100);
+    parse(R("filesize:2Mb;"));
+    ck_assert_uint_eq(sig->appkw[0].num.cmp, KN_CMP_EQ);
+    ck_assert_uint_eq(sig->appkw[0].num.a, 2u << 20);
+    parse(R("filesize:!5;"));
+    ck_assert_uint_eq(sig->appkw[0].num.cmp, KN_CMP_NE);
+    ck_assert_uint_eq(sig->appkw[0].neg, 0);
+    parse(R("filesize:5-10;"));
+    ck_assert_uint_eq(sig->appkw[0].num.cmp, KN_CMP_RANGE);
+    fails(R("filesize:abc;"), "filesize", "bad value 'abc'");
+    fails(R("filesize:1x;"), "filesize", "bad value '1x'");
+    fails(R("filesize:>1GB;"), "filesize", "bad value '>1GB'");
+    fails(R("filesize:10<>5;"), "filesize", "bad value");
+    parse(R("fileext:\"EXE\";"));
+    ck_assert_str_eq(sig->appkw[0].arg, "exe");
+    ck_assert_uint_eq(sig->appkw[0].arg_len, 3);
+    parse(R("filename:!\"A.b\";"));
+    ck_assert_uint_eq(sig->appkw[0].neg, 1);
+    ck_assert_str_eq(sig->appkw[0].arg, "a.b");
+    fails(R("fileext:\"\";"), "fileext", "a non-empty name");
+}
+END_TEST
+
+/* Hash lists come through the rule set's reader, named as the rule wrote them. */
+static char *lists(void *user, const char *rule_file, const char *name, char *why, size_t n)
+{
+    (void)user;
+    (void)rule_file;
+    if (!strcmp(name, "good.md5")) /* a comment, a blank line, trailing text, any case */
+        return strdup("# md5s\n\nFFEEDDCCBBAA99887766554433221100  evil.exe\r\n"
+                      "00112233445566778899aabbccddeeff\n");
+    if (!strcmp(name, "short.md5"))
+        return strdup("00112233445566778899aabbccddeeff\n0011\n");
+    snprintf(why, n, "/rules/%s: No such file or directory", name);
+    return NULL;
+}
+
+START_TEST(hash_lists_load_or_fail)
+{
+    unsupported(R("filemd5:good.md5;"), "filemd5", "no reader for hash list files");
+    kn_ruleset_set_reader(rs, lists, NULL);
+    parse(R("filemd5:good.md5;"));
+    ck_assert_uint_eq(sig->appkw[0].kind, KN_AK_FILE_MD5);
+    ck_assert_uint_eq(sig->appkw[0].nhashes, 2);
+    ck_assert_uint_eq(sig->appkw[0].hashes[0], 0x00); /* sorted */
+    ck_assert_uint_eq(sig->appkw[0].hashes[16], 0xff);
+    ck_assert_uint_eq(sig->appkw[0].hashes[31], 0x00);
+    parse(R("filemd5:!good.md5;"));
+    ck_assert_uint_eq(sig->appkw[0].neg, 1);
+    fails(R("filemd5:nosuch.md5;"), "filemd5",
+          "cannot read hash list 'nosuch.md5': /rules/nosuch.md5: No such file");
+    fails(R("filemd5:short.md5;"), "filemd5", "'short.md5' line 2: expected 32 hex digits");
+    fails(R("filesha256:good.md5;"), "filesha256", "line 3: expected 64 hex digits");
 }
 END_TEST
 
@@ -2188,6 +2341,11 @@ Suite *suite_rule(void)
     tcase_add_test(tc, every_app_layer_condition);
     tcase_add_test(tc, app_layer_event);
     tcase_add_test(tc, numeric_app_conditions);
+    tcase_add_test(tc, dns_names_parse_once);
+    tcase_add_test(tc, urilen_parses_once);
+    tcase_add_test(tc, tls_conditions_parse_once);
+    tcase_add_test(tc, file_conditions_parse_once);
+    tcase_add_test(tc, hash_lists_load_or_fail);
     tcase_add_test(tc, app_layer_protocol);
     tcase_add_test(tc, ip_only_rules);
     suite_add_tcase(s, tc);
