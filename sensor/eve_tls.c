@@ -1,11 +1,12 @@
 /* eve_tls.c: the "tls" object of an eve event from a kn_tls_info_t, as Suricata 7 writes it
  * with `extended: yes` (output-json-tls.c): subject, issuerdn, session_resumed, serial,
- * fingerprint, sni, version, notbefore, notafter, ja3, ja3s, in that order.
+ * fingerprint, sni, version, notbefore, notafter, ja3, ja3s, in that order; then what the
+ * schema (Suricata 8) adds: ja4, client_alpns, server_alpns.
  *
  * JA3/JA3S are written whenever the parser computed them, as Suricata does once
- * `app-layer.protocols.tls.ja3-fingerprints` is on (or a rule uses them); JA4 is computed for
- * rules (ja4.hash) but, as in Suricata's default `ja4: off`, not written. ALPNs and the chain
- * are not part of Suricata 7's extended object either. */
+ * `app-layer.protocols.tls.ja3-fingerprints` is on (or a rule uses them); JA4 and the ALPN
+ * lists whenever the ClientHello/ServerHello had them (Suricata 7 leaves them out by default;
+ * hunting on JA4 and on odd ALPNs needs them in the record). The chain is not written. */
 #include "eve_private.h"
 
 #include <stdio.h>
@@ -140,5 +141,8 @@ json_object *kn_eve_tls_object(kn_eve_t *e, const kn_tls_info_t *info)
     add_date(o, "notafter", info->notafter);
     add_hash_pair(o, "ja3", info->ja3_hash, info->ja3);
     add_hash_pair(o, "ja3s", info->ja3s_hash, info->ja3s);
+    add_str(o, "ja4", info->ja4);
+    kn_eve_add_bytes_list(o, "client_alpns", info->client_alpns, info->n_client_alpns);
+    kn_eve_add_bytes_list(o, "server_alpns", info->server_alpns, info->n_server_alpns);
     return o;
 }

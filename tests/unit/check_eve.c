@@ -299,6 +299,36 @@ START_TEST(wire_bytes_as_suricata)
 }
 END_TEST
 
+/* The tls object carries JA4 and both ALPN lists when the hellos had them, and leaves the
+ * keys out when they did not. */
+START_TEST(tls_object_ja4_and_alpns)
+{
+    static const kn_str_t alpns[] = {{(const uint8_t *)"h2", 2}, {(const uint8_t *)"http/1.1", 8}};
+    kn_tls_info_t in;
+    json_object *o, *v;
+
+    memset(&in, 0, sizeof(in));
+    in.version = 0x0303;
+    in.ja4.p = (const uint8_t *)"t13d1516h2_8daaf6152771_02713d6af862";
+    in.ja4.len = 36;
+    in.client_alpns = alpns;
+    in.n_client_alpns = 2;
+    o = kn_eve_tls_object(NULL, &in);
+    ck_assert(json_object_object_get_ex(o, "ja4", &v));
+    ck_assert_str_eq(json_object_get_string(v), "t13d1516h2_8daaf6152771_02713d6af862");
+    ck_assert(json_object_object_get_ex(o, "client_alpns", &v));
+    ck_assert_int_eq((int)json_object_array_length(v), 2);
+    ck_assert_str_eq(json_object_get_string(json_object_array_get_idx(v, 1)), "http/1.1");
+    ck_assert(!json_object_object_get_ex(o, "server_alpns", NULL));
+    json_object_put(o);
+    memset(&in, 0, sizeof(in));
+    o = kn_eve_tls_object(NULL, &in);
+    ck_assert(!json_object_object_get_ex(o, "ja4", NULL));
+    ck_assert(!json_object_object_get_ex(o, "client_alpns", NULL));
+    json_object_put(o);
+}
+END_TEST
+
 Suite *suite_eve(void)
 {
     Suite *s = suite_create("eve");
@@ -312,6 +342,7 @@ Suite *suite_eve(void)
     tcase_add_test(tc, stats_record);
     tcase_add_test(tc, disabled_types_are_not_written);
     tcase_add_test(tc, wire_bytes_as_suricata);
+    tcase_add_test(tc, tls_object_ja4_and_alpns);
     suite_add_tcase(s, tc);
     return s;
 }
