@@ -268,6 +268,7 @@ static int parse(kn_app_io_t *io, void *st, int dir, const uint8_t *d, uint32_t 
     kn_str_t vals[VALUES_MAX];
     dht_tx_t t;
 
+    (void)dir; /* kn_app_tx_single takes the direction from io */
     if (!krpc_start(d, len))
         return KN_OK;
     memset(&t, 0, sizeof(t));
@@ -277,24 +278,9 @@ static int parse(kn_app_io_t *io, void *st, int dir, const uint8_t *d, uint32_t 
     s->messages++;
     if (!t.info.has_request && !t.info.has_response && !t.info.has_error)
         return KN_OK;
-    kn_app_tx_new(io, &t.tx);
-    kn_app_tx_update(io, &t.tx,
-                     (dir == KN_TOSERVER ? KN_TXP_REQUEST : KN_TXP_RESPONSE) | KN_TXP_DONE);
-    kn_app_tx_clear(&t.tx);
+    kn_app_tx_single(io, &t.tx);
     return KN_OK;
 }
-
-static int gap(kn_app_io_t *io, void *st, int dir, uint64_t lost)
-{
-    (void)io, (void)st, (void)dir, (void)lost;
-    return KN_OK;
-}
-
-static void finish(kn_app_io_t *io, void *st)
-{
-    (void)io, (void)st;
-}
-
 
 static const void *info(const kn_app_tx_t *tx)
 {
@@ -315,8 +301,6 @@ const kn_app_parser_t kn_app_bittorrent_dht_parser = {
     .state_new = state_new,
     .state_free = state_free,
     .parse = parse,
-    .gap = gap,
-    .finish = finish,
     .info = info,
     .memuse = memuse,
 };

@@ -150,22 +150,8 @@ static int parse(kn_app_io_t *io, void *st, int dir, const uint8_t *d, uint32_t 
     if (t.malformed || !t.lsd.n_info_hashes || t.lsd.port < 0)
         kn_app_anomaly(io, KN_ANOM_APP_BT_LSD_MALFORMED);
     s->announces++;
-    kn_app_tx_new(io, &t.tx);
-    kn_app_tx_update(io, &t.tx,
-                     (dir == KN_TOSERVER ? KN_TXP_REQUEST : KN_TXP_RESPONSE) | KN_TXP_DONE);
-    kn_app_tx_clear(&t.tx);
+    kn_app_tx_single(io, &t.tx);
     return KN_OK;
-}
-
-static int gap(kn_app_io_t *io, void *st, int dir, uint64_t lost)
-{
-    (void)io, (void)st, (void)dir, (void)lost;
-    return KN_OK;
-}
-
-static void finish(kn_app_io_t *io, void *st)
-{
-    (void)io, (void)st;
 }
 
 static const void *info(const kn_app_tx_t *tx)
@@ -187,8 +173,6 @@ const kn_app_parser_t kn_app_bt_lsd_parser = {
     .state_new = state_new,
     .state_free = state_free,
     .parse = parse,
-    .gap = gap,
-    .finish = finish,
     .info = info,
     .memuse = memuse,
 };

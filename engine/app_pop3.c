@@ -36,13 +36,6 @@ static int parse(kn_app_io_t *io, void *st, int dir, const uint8_t *d, uint32_t 
     return KN_OK;
 }
 
-static int gap(kn_app_io_t *io, void *st, int dir, uint64_t lost)
-{
-    (void)io, (void)st, (void)dir, (void)lost;
-    return KN_OK;
-}
-
-
 static const void *info(const kn_app_tx_t *tx)
 {
     (void)tx;
@@ -63,7 +56,6 @@ const kn_app_parser_t kn_app_pop3_parser = {
     .state_new = state_new,
     .state_free = state_free,
     .parse = parse,
-    .gap = gap,
     .info = info,
     .memuse = memuse,
 };

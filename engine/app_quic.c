@@ -521,17 +521,6 @@ static int parse(kn_app_io_t *io, void *vst, int dir, const uint8_t *data, uint3
     return KN_OK;
 }
 
-static int gap(kn_app_io_t *io, void *st, int dir, uint64_t lost)
-{
-    (void)io, (void)st, (void)dir, (void)lost;
-    return KN_OK; /* datagrams: nothing to resynchronize */
-}
-
-static void finish(kn_app_io_t *io, void *st)
-{
-    (void)io, (void)st; /* every packet was reported as it came */
-}
-
 /* ---- rules and events ---------------------------------------------------------------------------- */
 
 static int buffer(const kn_app_tx_t *tx, int buf, int dir, uint32_t idx, const uint8_t **b,
@@ -581,8 +570,6 @@ const kn_app_parser_t kn_app_quic_parser = {
     .state_new = state_new,
     .state_free = state_free,
     .parse = parse,
-    .gap = gap,
-    .finish = finish,
     .buffer = buffer,
     .keyword = NULL,
     .info = info,

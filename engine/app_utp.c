@@ -187,12 +187,6 @@ static int parse(kn_app_io_t *io, void *st, int dir, const uint8_t *d, uint32_t 
     return h.type == ST_DATA ? data(io, s, dir, &h, d, len) : KN_OK;
 }
 
-static int gap(kn_app_io_t *io, void *st, int dir, uint64_t lost)
-{
-    (void)io, (void)st, (void)dir, (void)lost;
-    return KN_OK; /* datagrams: nothing is ever partly missed */
-}
-
 static void finish(kn_app_io_t *io, void *st)
 {
     PEER->finish(io, ((utp_state_t *)st)->peer);
@@ -216,7 +210,6 @@ const kn_app_parser_t kn_app_utp_parser = {
     .state_new = state_new,
     .state_free = state_free,
     .parse = parse,
-    .gap = gap,
     .finish = finish,
     .info = info,
     .memuse = memuse,

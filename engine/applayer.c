@@ -148,6 +148,14 @@ void kn_app_tx_update(kn_app_io_t *io, kn_app_tx_t *tx, unsigned progress)
     io->env->emit(io->env->user, &ev);
 }
 
+void kn_app_tx_single(kn_app_io_t *io, kn_app_tx_t *tx)
+{
+    kn_app_tx_new(io, tx);
+    kn_app_tx_update(io, tx,
+                     (io->dir == KN_TOSERVER ? KN_TXP_REQUEST : KN_TXP_RESPONSE) | KN_TXP_DONE);
+    kn_app_tx_clear(tx);
+}
+
 void kn_app_tx_clear(kn_app_tx_t *tx)
 {
     free(tx->fired);
@@ -375,7 +383,7 @@ static void gap(kn_app_io_t *io, int dir, uint64_t lost)
     if (af->failed)
         return;
     io->dir = dir;
-    if (af->parser->gap(io, af->st, dir, lost) != KN_OK)
+    if (af->parser->gap && af->parser->gap(io, af->st, dir, lost) != KN_OK)
         parse_error(io);
     io->dir = saved;
 }

@@ -61,9 +61,10 @@ typedef struct kn_app_parser {
      * the flow is not (or no longer) this protocol: the app layer stops calling. */
     int (*parse)(kn_app_io_t *io, void *st, int dir, const uint8_t *data, uint32_t len);
     /* lost bytes of one direction went by unseen (0: how many is not known); the parser
-     * resynchronizes or gives up (KN_ERR). */
+     * resynchronizes or gives up (KN_ERR). NULL: nothing to do (datagram protocols). */
     int (*gap)(kn_app_io_t *io, void *st, int dir, uint64_t lost);
-    /* The flow ends: report what is pending (KN_TXP_DONE) so nothing is lost. */
+    /* The flow ends: report what is pending (KN_TXP_DONE) so nothing is lost. NULL: nothing
+     * is ever pending. */
     void (*finish)(kn_app_io_t *io, void *st);
     /* The bytes of an app-layer buffer of tx seen from direction dir; 0 when absent. A multi
      * buffer (kn_buffer_multi: one header line, one query, one certificate) has instances
@@ -96,6 +97,10 @@ void kn_app_tx_update(kn_app_io_t *io, kn_app_tx_t *tx, unsigned progress);
 
 /* Releases what the app layer keeps in tx (call before freeing a transaction). */
 void kn_app_tx_clear(kn_app_tx_t *tx);
+
+/* A message that is a whole transaction by itself (a DHT query, an LSD announce): opened,
+ * inspected and logged as done in the current direction, then released. */
+void kn_app_tx_single(kn_app_io_t *io, kn_app_tx_t *tx);
 
 /* A malformed-input event on the current packet (named in anomaly.h). */
 void kn_app_anomaly(kn_app_io_t *io, kn_anomaly_t a);
