@@ -427,48 +427,53 @@ static const char *packet_source(const kn_packet_t *p)
     }
 }
 
-/* Length of the valid UTF-8 sequence at p (1..4), or 0 when it is not one. */
-static size_t utf8_seq(const uint8_t *p, size_t n)
+/* Length of the part of a UTF-8 sequence at p[0 .. n) that is valid so far (Unicode 3.9, table
+ * 3-7: the second byte's range depends on the first, which rules out overlong forms,
+ * surrogates and code points above U+10FFFF); *whole tells whether it is a complete character. */
+static size_t utf8_prefix(const uint8_t *p, size_t n, int *whole)
 {
-    size_t len, i;
-    uint32_t cp;
+    uint8_t c = p[0], lo = 0x80, hi = 0xbf;
+    size_t need, k;
 
-    if (p[0] < 0x80)
+    *whole = 1;
+    if (c < 0x80)
         return 1;
-    if ((p[0] & 0xe0) == 0xc0)
-        len = 2, cp = p[0] & 0x1f;
-    else if ((p[0] & 0xf0) == 0xe0)
-        len = 3, cp = p[0] & 0x0f;
-    else if ((p[0] & 0xf8) == 0xf0)
-        len = 4, cp = p[0] & 0x07;
+    if (c >= 0xc2 && c <= 0xdf)
+        need = 2;
+    else if (c >= 0xe0 && c <= 0xef)
+        need = 3, lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
+    else if (c >= 0xf0 && c <= 0xf4)
+        need = 4, lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
     else
-        return 0;
-    if (len > n)
-        return 0;
-    for (i = 1; i < len; i++) {
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-        cp = cp << 6 | (p[i] & 0x3f);
-    }
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-        cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    return len;
+        need = 1, *whole = 0;
+    for (k = 1; k < need && k < n && p[k] >= lo && p[k] <= hi; k++)
+        lo = 0x80, hi = 0xbf;
+    if (k < need)
+        *whole = 0;
+    return k;
+}
+
+/* Whether all of s is valid UTF-8 (the usual case: then it is written as it is). */
+static int utf8_valid(kn_str_t s)
+{
+    size_t i, k;
+    int whole = 1;
+
+    for (i = 0; i < s.len && whole; i += k)
+        k = utf8_prefix(s.p + i, s.len - i, &whole);
+    return whole;
 }
 
 json_object *kn_eve_bytes(kn_str_t s)
 {
     static const char hex[] = "0123456789abcdef";
     json_object *o;
-    size_t i, k, bad = 0;
+    size_t i, k;
     char *buf;
 
     if (!s.p)
         return json_object_new_string("");
-    for (i = 0; i < s.len; i += k)
-        if (!(k = utf8_seq(s.p + i, s.len - i)))
-            bad = 1, k = 1;
-    if (!bad)
+    if (utf8_valid(s))
         return json_object_new_string_len((const char *)s.p, (int)s.len);
     if (!(buf = malloc((size_t)s.len * 4 + 1)))
         return json_object_new_string("");
@@ -483,6 +488,33 @@ json_object *kn_eve_bytes(kn_str_t s)
     o = json_object_new_string_len(buf, (int)k);
     free(buf);
     return o;
+}
+
+json_object *kn_eve_lossy(kn_str_t s)
+{
+    size_t o = 0, i = 0, k;
+    int whole;
+    json_object *j;
+    char *out;
+
+    if (!s.p)
+        return json_object_new_string("");
+    if (utf8_valid(s))
+        return json_object_new_string_len((const char *)s.p, (int)s.len);
+    /* each input byte yields at most 3 output bytes (U+FFFD) */
+    if (!(out = malloc((size_t)s.len * 3)))
+        return json_object_new_string("");
+    while (i < s.len) {
+        k = utf8_prefix(s.p + i, s.len - i, &whole);
+        if (whole)
+            memcpy(out + o, s.p + i, k), o += k;
+        else
+            memcpy(out + o, "\xef\xbf\xbd", 3), o += 3; /* U+FFFD for the maximal subpart */
+        i += k;
+    }
+    j = json_object_new_string_len(out, (int)o);
+    free(out);
+    return j;
 }
 
 void kn_eve_add_bytes(json_object *o, const char *key, kn_str_t v)

@@ -81,7 +81,7 @@ json_object *kn_eve_ssh_object(kn_eve_t *e, const kn_ssh_info_t *info);
  * byte above 0x7f as the text \xHH; NULL as "". */
 json_object *kn_eve_bytes(kn_str_t s);
 /* Wire bytes as Rust's String::from_utf8_lossy turns them (Suricata's QUIC logger; TLS uses it
- * too): valid UTF-8 as is, each maximal invalid subpart as one U+FFFD (eve_tls.c). */
+ * too): valid UTF-8 as is, each maximal invalid subpart as one U+FFFD. */
 json_object *kn_eve_lossy(kn_str_t s);
 /* key: kn_eve_bytes(v) when v is present; key: [..] when n > 0 */
 void kn_eve_add_bytes(json_object *o, const char *key, kn_str_t v);

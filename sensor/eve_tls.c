@@ -14,59 +14,6 @@
 #include <string.h>
 #include <time.h>
 
-/* Length of the part of a UTF-8 sequence at p[0 .. n) that is valid so far (Unicode 3.9, table
- * 3-7: the second byte's range depends on the first, which rules out overlong forms,
- * surrogates and code points above U+10FFFF); *whole tells whether it is a complete character. */
-static size_t utf8_prefix(const uint8_t *p, size_t n, int *whole)
-{
-    uint8_t c = p[0], lo = 0x80, hi = 0xbf;
-    size_t need, k;
-
-    *whole = 1;
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xc2 && c <= 0xdf)
-        need = 2;
-    else if (c >= 0xe0 && c <= 0xef)
-        need = 3, lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
-    else if (c >= 0xf0 && c <= 0xf4)
-        need = 4, lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
-    else
-        need = 1, *whole = 0;
-    for (k = 1; k < need && k < n && p[k] >= lo && p[k] <= hi; k++)
-        lo = 0x80, hi = 0xbf;
-    if (k < need)
-        *whole = 0;
-    return k;
-}
-
-json_object *kn_eve_lossy(kn_str_t s)
-{
-    char small[512] = "", *out = small;
-    size_t o = 0, i = 0, k;
-    int whole;
-    json_object *j;
-
-    /* each input byte yields at most 3 output bytes (U+FFFD) */
-    if ((size_t)s.len * 3 > sizeof(small)) {
-        if (!(out = malloc((size_t)s.len * 3)))
-            return json_object_new_string("");
-        out[0] = '\0';
-    }
-    while (i < s.len) {
-        k = utf8_prefix(s.p + i, s.len - i, &whole);
-        if (whole)
-            memcpy(out + o, s.p + i, k), o += k;
-        else
-            memcpy(out + o, "\xef\xbf\xbd", 3), o += 3; /* U+FFFD for the maximal subpart */
-        i += k;
-    }
-    j = json_object_new_string_len(out, (int)o);
-    if (out != small)
-        free(out);
-    return j;
-}
-
 static void add_str(json_object *o, const char *key, kn_str_t s)
 {
     if (s.p)
