@@ -6,8 +6,9 @@
  * loaded (rule_appkw.c); here they are only compared. */
 #include "detect.h"
 #include "file.h"
+#include "match.h"
+#include "strci.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,32 +23,17 @@ int kn_file_keyword_kind(int kind)
     }
 }
 
-/* Suricata 7 reads filename:"x" as file.name; content:"x"; nocase (x is kept in lower case). */
+/* Suricata 7 reads filename:"x" as file.name; content:"x"; nocase, and fileext:"x" as
+ * file.name; content:".x"; endswith; nocase. */
 static int has_sub(kn_str_t n, const char *s, size_t m)
 {
-    size_t i, j;
-
-    for (i = 0; m <= n.len && i <= n.len - m; i++) {
-        for (j = 0; j < m && tolower(n.p[i + j]) == (unsigned char)s[j]; j++)
-            ;
-        if (j == m)
-            return 1;
-    }
-    return 0;
+    return kn_find(n.p, n.len, (const uint8_t *)s, (uint32_t)m, 1) >= 0;
 }
 
-/* Suricata 7 reads fileext:"x" as file.name; content:".x"; endswith; nocase (ext is kept in
- * lower case). */
 static int ends_ext(kn_str_t n, const char *ext, size_t m)
 {
-    size_t i;
-
-    if (n.len < m + 1 || n.p[n.len - m - 1] != '.')
-        return 0;
-    for (i = 0; i < m; i++)
-        if (tolower(n.p[n.len - m + i]) != (unsigned char)ext[i])
-            return 0;
-    return 1;
+    return n.len >= m + 1 && n.p[n.len - m - 1] == '.' &&
+           kn_ci_mem(n.p + n.len - m, (const uint8_t *)ext, m);
 }
 
 /* Suricata: a closed file by its final size; a truncated one only for "more than" (what was

@@ -92,6 +92,17 @@ void kn_names_free(kn_names_t *t)
     memset(t, 0, sizeof(*t));
 }
 
+/* A signature counts its header tests, events, bit and counter operations and app-layer
+ * conditions in a uint8_t (metadata in a uint16_t): one item more fails the rule instead of
+ * wrapping the count, which lost the items and leaked what they held. */
+int kn_kw_full(kn_rparse_t *ps, unsigned n, unsigned max, const char *what)
+{
+    if (n < max)
+        return 0;
+    kn_kw_fail(ps, "more than %u %s in one rule", max, what);
+    return 1;
+}
+
 int kn_kw_fail(kn_rparse_t *ps, const char *fmt, ...)
 {
     va_list ap;

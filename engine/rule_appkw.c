@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "appinfo.h"
+#include "hexfmt.h"
 
 #define HASH_MAX 32u /* sha256 */
 
@@ -25,10 +26,8 @@ static kn_appkw_t *add_cond(kn_rparse_t *ps, int kind, const char **val)
     kn_sig_t *s = ps->s;
     kn_appkw_t *na, *a;
 
-    if (s->napp == UINT8_MAX) {
-        kn_kw_fail(ps, "more than %u app-layer conditions in one rule", UINT8_MAX);
+    if (kn_kw_full(ps, s->napp, UINT8_MAX, "app-layer conditions"))
         return NULL;
-    }
     if (!(na = realloc(s->appkw, (s->napp + 1u) * sizeof(*na)))) {
         kn_kw_fail(ps, "out of memory");
         return NULL;
@@ -396,16 +395,15 @@ static int hash_line(const char *line, size_t n, unsigned hlen, uint8_t *out)
 {
     size_t digits = 0, i;
 
-    while (digits < n && isxdigit((unsigned char)line[digits]))
+    while (digits < n && kn_hexval((uint8_t)line[digits]) >= 0)
         digits++;
     if (!digits)
         return 0;
     if (digits != 2u * hlen)
         return -1;
-    for (i = 0; i < hlen; i++) {
-        char h[3] = {line[2 * i], line[2 * i + 1], 0};
-        out[i] = (uint8_t)strtoul(h, NULL, 16);
-    }
+    for (i = 0; i < hlen; i++)
+        out[i] = (uint8_t)(kn_hexval((uint8_t)line[2 * i]) << 4 |
+                           kn_hexval((uint8_t)line[2 * i + 1]));
     return 1;
 }
 

@@ -11,17 +11,6 @@
 #include "anomaly.h"
 #include "buffers.h"
 
-/* A signature counts its header tests, events, bit and counter operations and app-layer
- * conditions in a uint8_t (metadata in a uint16_t): one item more fails the rule instead of
- * wrapping the count, which lost the items and leaked what they held. */
-static int full(kn_rparse_t *ps, unsigned n, unsigned max, const char *what)
-{
-    if (n < max)
-        return 0;
-    kn_kw_fail(ps, "more than %u %s in one rule", max, what);
-    return 1;
-}
-
 /* ---- meta ---------------------------------------------------------------------------------- */
 
 /* msg text: the escapes \" \; \\ \: become their characters. */
@@ -93,7 +82,7 @@ static int kw_metadata(kn_rparse_t *ps, const char *val)
     if (!copy)
         return kn_kw_fail(ps, "out of memory");
     n = kn_split(copy, parts, 64);
-    if (full(ps, s->nmetadata + (unsigned)n, UINT16_MAX + 1u, "metadata entries")) {
+    if (kn_kw_full(ps, s->nmetadata + (unsigned)n, UINT16_MAX + 1u, "metadata entries")) {
         free(copy);
         return KN_KW_FAIL;
     }
@@ -175,7 +164,7 @@ static kn_bitsop_t *new_bitsop(kn_rparse_t *ps)
     kn_sig_t *s = ps->s;
     kn_bitsop_t *nb;
 
-    if (full(ps, s->nbits, UINT8_MAX, "bit operations"))
+    if (kn_kw_full(ps, s->nbits, UINT8_MAX, "bit operations"))
         return NULL;
     if (!(nb = realloc(s->bits, (s->nbits + 1u) * sizeof(*nb)))) {
         kn_kw_fail(ps, "out of memory");
@@ -306,7 +295,7 @@ static int kw_flowint(kn_rparse_t *ps, const char *val)
     if ((ops[k].op != 'x' && ops[k].op != 'n') != (n == 3))
         return kn_kw_fail(ps, "flowint: '%s' %s", p[1],
                           n == 3 ? "takes no value" : "needs a value");
-    if (full(ps, s->nints, UINT8_MAX, "flowint operations"))
+    if (kn_kw_full(ps, s->nints, UINT8_MAX, "flowint operations"))
         return KN_KW_FAIL;
     if (!(ni = realloc(s->ints, (s->nints + 1u) * sizeof(*ni))))
         return kn_kw_fail(ps, "out of memory");
@@ -396,7 +385,7 @@ static int add_hdr(kn_rparse_t *ps, int kw, const char *val, uint64_t max, const
     kn_sig_t *s = ps->s;
     kn_hdrtest_t *nh;
 
-    if (full(ps, s->nhdr, UINT8_MAX, "header tests"))
+    if (kn_kw_full(ps, s->nhdr, UINT8_MAX, "header tests"))
         return KN_KW_FAIL;
     if (!(nh = realloc(s->hdr, (s->nhdr + 1u) * sizeof(*nh))))
         return kn_kw_fail(ps, "out of memory");
@@ -602,7 +591,7 @@ static int add_event(kn_rparse_t *ps, const char *name, int layer)
 
     if (a < 0 || kn_anomaly_info((kn_anomaly_t)a)->layer != layer)
         return kn_kw_unsupported(ps, "kanshi does not raise the event '%.60s'", name);
-    if (full(ps, s->nevents, UINT8_MAX, "events"))
+    if (kn_kw_full(ps, s->nevents, UINT8_MAX, "events"))
         return KN_KW_FAIL;
     if (!(ne = realloc(s->events, (s->nevents + 1u) * sizeof(*ne))))
         return kn_kw_fail(ps, "out of memory");

@@ -49,6 +49,8 @@ int kn_kw_modifier(kn_rparse_t *ps, int buf);
 
 /* Formats a reason into ps->err; returns KN_KW_FAIL (or KN_KW_UNSUPPORTED). */
 int kn_kw_fail(kn_rparse_t *ps, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* 1 (and the rule fails) when n items already fill the max a signature's counter holds. */
+int kn_kw_full(kn_rparse_t *ps, unsigned n, unsigned max, const char *what);
 int kn_kw_unsupported(kn_rparse_t *ps, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Small parsing helpers. */
