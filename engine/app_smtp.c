@@ -65,7 +65,8 @@ void kn_smtp_str_free(smtp_mem_t *m, kn_str_t *s)
     s->len = 0;
 }
 
-int kn_smtp_list_add(smtp_mem_t *m, smtp_list_t *l, const uint8_t *p, uint32_t n)
+/* Appends a copy to a list; 0 on success, -1 over the cap or list limit. */
+static int list_add(smtp_mem_t *m, smtp_list_t *l, const uint8_t *p, uint32_t n)
 {
     kn_str_t *v;
     uint16_t cap;
@@ -297,7 +298,7 @@ static uint8_t command_fields(kn_app_io_t *io, smtp_state_t *s, smtp_tx_t *t, co
             kn_app_anomaly(io, KN_ANOM_APP_STATE_CAP);
     } else if (n >= 8 && prefix_ci(l, n, "RCPT TO:")) {
         v = param(l, n, 8);
-        if (kn_smtp_list_add(&s->mem, &t->rcpt, v.p, v.len) != 0)
+        if (list_add(&s->mem, &t->rcpt, v.p, v.len) != 0)
             kn_app_anomaly(io, KN_ANOM_APP_STATE_CAP);
     } else if (n == 4 && prefix_ci(l, n, "DATA")) {
         return CMD_DATA;

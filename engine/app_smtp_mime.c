@@ -494,7 +494,8 @@ void kn_smtp_mime_line(kn_app_io_t *io, smtp_mime_t *m, smtp_tx_t *t, const uint
     body_line(io, m, t, l, n, partial);
 }
 
-void kn_smtp_mime_report(smtp_mime_t *m, smtp_tx_t *t)
+/* Builds the transaction's eve lists (attachments, URLs and their flags) for entity top. */
+static void mime_report(smtp_mime_t *m, smtp_tx_t *t)
 {
     uint16_t top = m->ent[m->level];
 
@@ -507,7 +508,7 @@ void kn_smtp_mime_end(kn_app_io_t *io, smtp_mime_t *m, smtp_tx_t *t, int complet
     if (m->phase == PH_HEADER && m->top)
         flush_field(io, m, t);
     kn_smtp_url_end(io, &m->url, m->mem, &t->url);
-    kn_smtp_mime_report(m, t);
+    mime_report(m, t);
     if (complete && m->leaf)
         part_end(m);
     m->file = NULL; /* a part cut short is closed truncated by kn_files_close_all */

@@ -61,8 +61,6 @@ typedef struct smtp_mem {
 
 /* Copies n bytes into *dst (owned, charged to m); 0 on success, -1 over the cap. */
 int kn_smtp_keep(smtp_mem_t *m, kn_str_t *dst, const uint8_t *p, uint32_t n);
-/* Appends a copy to a list; 0 on success, -1 over the cap or list limit. */
-int kn_smtp_list_add(smtp_mem_t *m, smtp_list_t *l, const uint8_t *p, uint32_t n);
 void kn_smtp_str_free(smtp_mem_t *m, kn_str_t *s);
 
 smtp_mime_t *kn_smtp_mime_new(smtp_mem_t *mem);
@@ -94,8 +92,5 @@ void kn_smtp_url_text(kn_app_io_t *io, smtp_url_scan_t *sc, smtp_mem_t *m, smtp_
                       const uint8_t *p, uint32_t n);
 /* The entity's text ended: a URL in progress is complete. */
 void kn_smtp_url_end(kn_app_io_t *io, smtp_url_scan_t *sc, smtp_mem_t *m, smtp_items_t *l);
-
-/* Builds the transaction's eve lists (attachments, URLs and their flags) for entity top. */
-void kn_smtp_mime_report(smtp_mime_t *m, smtp_tx_t *t);
 
 #endif

@@ -154,7 +154,7 @@ static int data(kn_app_io_t *io, utp_state_t *s, int dir, const utp_hdr_t *h,
         if ((int16_t)(h->seq - s->next[dir]) < 0)
             return KN_OK; /* a retransmission of what was had */
         s->stopped[dir] = 1;
-        return PEER->gap(io, s->peer, dir, 0);
+        return PEER->gap ? PEER->gap(io, s->peer, dir, 0) : KN_OK;
     }
     s->next[dir]++;
     return len > h->hlen ? PEER->parse(io, s->peer, dir, d + h->hlen, len - h->hlen) : KN_OK;
@@ -189,7 +189,8 @@ static int parse(kn_app_io_t *io, void *st, int dir, const uint8_t *d, uint32_t 
 
 static void finish(kn_app_io_t *io, void *st)
 {
-    PEER->finish(io, ((utp_state_t *)st)->peer);
+    if (PEER->finish)
+        PEER->finish(io, ((utp_state_t *)st)->peer);
 }
 
 static const void *info(const kn_app_tx_t *tx)

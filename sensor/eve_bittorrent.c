@@ -45,15 +45,13 @@ static json_object *lsd_object(const kn_bt_lsd_t *l)
     json_object *o = json_object_new_object(), *hashes = json_object_new_array();
     uint32_t i;
 
-    if (l->host.p)
-        json_object_object_add_ex(o, "host", kn_eve_bytes(l->host), NEW_KEY);
+    kn_eve_add_bytes(o, "host", l->host);
     if (l->port >= 0)
         json_object_object_add_ex(o, "port", json_object_new_int(l->port), NEW_KEY);
     for (i = 0; i < l->n_info_hashes; i++)
         json_object_array_add(hashes, kn_eve_hex(l->info_hashes + 20 * i, 20, 0));
     json_object_object_add_ex(o, "info_hashes", hashes, NEW_KEY);
-    if (l->cookie.p)
-        json_object_object_add_ex(o, "cookie", kn_eve_bytes(l->cookie), NEW_KEY);
+    kn_eve_add_bytes(o, "cookie", l->cookie);
     return o;
 }
 
