@@ -17,6 +17,10 @@
 #define DH_LEN 96u           /* Ya / Yb: a 768-bit public value */
 #define RANDOM_DISTINCT 64u  /* distinct values among 96 random bytes: 80 on average, sd 4 */
 
+/* the probe must see the farthest handshake whole */
+_Static_assert(KN_BT_MSE_MAX_OFFSET + KN_BT_PSTR_LEN <= KN_APP_PROBE_MAX,
+               "the probe buffer is shorter than the MSE window");
+
 uint32_t kn_bt_mse_scan(kn_bt_scan_t *sc, const uint8_t *d, uint32_t len, int *found)
 {
     uint32_t i;

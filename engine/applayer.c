@@ -1,9 +1,9 @@
 /* applayer.c: which protocol a flow speaks, decided from its first bytes, and the hand-off of
  * its in-order bytes to that protocol's parser.
  *
- * Each direction's first bytes are kept (up to PROBE_MAX) until a probe claims them; probes of
- * parsers registered for the flow's ports run first, then all the others, so HTTP on 8001 or
- * SSH on 10022 are found the same way as on 80 and 22. A probe that needs more bytes holds the
+ * Each direction's first bytes are kept (up to KN_APP_PROBE_MAX) until a probe claims them;
+ * probes of parsers registered for the flow's ports run first, then all the others, so HTTP on
+ * 8001 or SSH on 10022 are found the same way as on 80 and 22. A probe that needs more bytes holds the
  * decision back; when every probe declined, or the buffer filled, that direction gives up. The
  * first direction to be claimed decides the flow; both buffers are then replayed into the
  * parser in the order their bytes arrived. */
@@ -14,7 +14,6 @@
 
 #include "decode.h"
 
-#define PROBE_MAX 1024u   /* bytes of one direction kept while probing */
 #define PROBE_DATAGRAMS 4 /* UDP datagrams per direction probed before giving up */
 
 extern const kn_app_parser_t kn_app_http_parser, kn_app_tls_parser, kn_app_ssh_parser,
@@ -454,14 +453,14 @@ static void probe_stream(kn_app_io_t *io, const uint8_t *d, uint32_t len)
         af->lost[dir] = 1;
         return;
     }
-    if (!af->pbuf[dir] && !(af->pbuf[dir] = malloc(PROBE_MAX))) {
+    if (!af->pbuf[dir] && !(af->pbuf[dir] = malloc(KN_APP_PROBE_MAX))) {
         io->env->ctr->c[KN_CTR_APP_MEMCAP]++;
         give_up(io, dir);
         return;
     }
     if (af->first_dir < 0)
         af->first_dir = (int8_t)dir;
-    take = len < PROBE_MAX - af->plen[dir] ? len : PROBE_MAX - af->plen[dir];
+    take = len < KN_APP_PROBE_MAX - af->plen[dir] ? len : KN_APP_PROBE_MAX - af->plen[dir];
     memcpy(af->pbuf[dir] + af->plen[dir], d, take);
     af->plen[dir] = (uint16_t)(af->plen[dir] + take);
     ps = probe(io->fi, af->pbuf[dir], af->plen[dir], dir, &again, NULL);
@@ -469,7 +468,7 @@ static void probe_stream(kn_app_io_t *io, const uint8_t *d, uint32_t len)
         decide(io, ps);
         if (take < len)
             feed(io, dir, d + take, len - take);
-    } else if (!again || af->plen[dir] == PROBE_MAX) {
+    } else if (!again || af->plen[dir] == KN_APP_PROBE_MAX) {
         af->lost[dir] = take < len;
         give_up(io, dir);
     }

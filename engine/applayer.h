@@ -46,6 +46,10 @@ struct kn_appkw; /* sig.h */
  * probe may also answer KN_REVERSED: mine, but this datagram is what the server sends, so a
  * flow that began with it is turned around (a capture that missed the question). */
 #define KN_REVERSED -6
+
+/* Bytes of one TCP direction kept while probing: what a probe can see at most. Large enough
+ * for a BitTorrent handshake behind an MSE exchange (app_bittorrent_private.h). */
+#define KN_APP_PROBE_MAX 1280u
 typedef int (*kn_app_probe_fn)(const uint8_t *data, uint32_t len, int dir);
 
 typedef struct kn_app_parser {
