@@ -55,10 +55,6 @@ enum {
     HS_KEY_UPDATE = 24, HS_COMPRESSED_CERTIFICATE = 25, HS_MESSAGE_HASH = 254,
 };
 
-/* ssl_state keyword bits (Suricata's names). */
-enum { ST_CLIENT_HELLO = 1, ST_SERVER_HELLO = 2, ST_CLIENT_KEYX = 4, ST_SERVER_KEYX = 8,
-       ST_UNKNOWN = 16 };
-
 /* Versions as eve names them; drafts 1..15 share one name (Suricata: "draft-<16"). */
 #define V_SSL2 0x0002
 #define V_TLS12 0x0303
@@ -566,12 +562,12 @@ static void hs_message(kn_app_io_t *io, tls_state_t *st, int dir, uint8_t type, 
     st->touched = 1;
     switch (type) {
     case HS_CLIENT_HELLO:
-        st->cur |= ST_CLIENT_HELLO;
+        st->cur |= KN_SSLST_CLIENT_HELLO;
         if (b && dir == KN_TOSERVER)
             client_hello(io, st, b, n);
         break;
     case HS_SERVER_HELLO:
-        st->cur |= ST_SERVER_HELLO;
+        st->cur |= KN_SSLST_SERVER_HELLO;
         if (b && dir == KN_TOCLIENT)
             server_hello(io, st, b, n);
         break;
@@ -582,8 +578,8 @@ static void hs_message(kn_app_io_t *io, tls_state_t *st, int dir, uint8_t type, 
             certificate(io, st, b, n);
         }
         break;
-    case HS_SERVER_KEY_EXCHANGE: st->cur |= ST_SERVER_KEYX; break;
-    case HS_CLIENT_KEY_EXCHANGE: st->cur |= ST_CLIENT_KEYX; break;
+    case HS_SERVER_KEY_EXCHANGE: st->cur |= KN_SSLST_SERVER_KEYX; break;
+    case HS_CLIENT_KEY_EXCHANGE: st->cur |= KN_SSLST_CLIENT_KEYX; break;
     case HS_SERVER_HELLO_DONE:
         if (dir == KN_TOCLIENT)
             complete(st);
@@ -726,10 +722,10 @@ static void ssl2_end(kn_app_io_t *io, tls_state_t *st, int dir)
     start_tx(io, st);
     st->touched = 1;
     if (dir == KN_TOCLIENT) {
-        st->cur |= ST_SERVER_HELLO;
+        st->cur |= KN_SSLST_SERVER_HELLO;
         return;
     }
-    st->cur |= ST_CLIENT_HELLO;
+    st->cur |= KN_SSLST_CLIENT_HELLO;
     if (!ssl2_hello_ok(t))
         kn_app_anomaly(io, KN_ANOM_APP_TLS_HANDSHAKE_INVALID_LENGTH);
     if (!st->ch_seen)
@@ -925,8 +921,7 @@ static int buffer(const kn_app_tx_t *tx, int buf, int dir, uint32_t idx, const u
     }
 }
 
-/* tls.version, ssl_version and ssl_state were parsed when the rule loaded (rule_appkw.c); the
- * ST_* bits are sig.h's KN_SSLST_*. */
+/* tls.version, ssl_version and ssl_state were parsed when the rule loaded (rule_appkw.c). */
 static int keyword(const kn_app_tx_t *tx, const struct kn_appkw *kw, int dir)
 {
     const tls_state_t *st = (const tls_state_t *)(const void *)tx;
